@@ -1,0 +1,166 @@
+package upstream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/solana-mcp/solana-mcp-server/internal/errclass"
+)
+
+// Error is a failed upstream call. Its text is meant for the caller of the tool: it says
+// what happened, on which network and upstream (scheme and host only, never a path or
+// query that may hold an API key), and whether retrying later may help.
+type Error struct {
+	// Class is the error_type the call is counted under.
+	Class errclass.Class
+	// Network is the network's name; Upstream is scheme://host of the URL, if one was hit.
+	Network  string
+	Upstream string
+	// HTTPStatus is the upstream's HTTP status, when it answered one that was not 200.
+	HTTPStatus int
+	// RPCCode, RPCMessage and RPCData are the node's JSON-RPC error, when Class is RPC
+	// (or RateLimited with a JSON body). RPCData is the raw JSON of error.data.
+	RPCCode    int
+	RPCMessage string
+	RPCData    json.RawMessage
+	// RetryAfter is the upstream's Retry-After, when it sent one.
+	RetryAfter time.Duration
+	// Detail says what went wrong below HTTP (timeout, connection refused, ...).
+	Detail string
+	// Hint, when set, is appended as advice (e.g. which argument to change).
+	Hint string
+	// final marks an answer that no other node or later try would change.
+	final bool
+
+	cause error
+}
+
+// Unwrap returns the underlying transport or decoding error, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	where := e.Network
+	if e.Upstream != "" {
+		where = fmt.Sprintf("%s (%s)", e.Network, e.Upstream)
+	}
+
+	switch e.Class {
+	case errclass.RPC:
+		fmt.Fprintf(&b, "RPC error %d: %s", e.RPCCode, e.RPCMessage)
+		if len(e.RPCData) > 0 && string(e.RPCData) != "null" {
+			fmt.Fprintf(&b, "\ndata: %s", e.RPCData)
+		}
+	case errclass.RateLimited:
+		if e.HTTPStatus != 0 {
+			fmt.Fprintf(&b, "upstream rate limited (HTTP %d) on %s", e.HTTPStatus, where)
+		} else {
+			fmt.Fprintf(&b, "upstream rate limited (RPC error %d) on %s", e.RPCCode, where)
+		}
+		if e.RetryAfter > 0 {
+			fmt.Fprintf(&b, "; retry after %s", e.RetryAfter.Round(time.Second))
+		} else {
+			b.WriteString("; retry later")
+		}
+	case errclass.Timeout:
+		fmt.Fprintf(&b, "upstream call on %s timed out", where)
+		if e.Detail != "" {
+			fmt.Fprintf(&b, " (%s)", e.Detail)
+		}
+		b.WriteString("; retrying later may help")
+	case errclass.Network:
+		fmt.Fprintf(&b, "cannot reach upstream on %s: %s; retrying later may help", where, e.Detail)
+	case errclass.Auth:
+		fmt.Fprintf(&b, "upstream on %s refused the request (HTTP %d); "+
+			"check the provider API key in the server's configuration", where, e.HTTPStatus)
+	default:
+		fmt.Fprintf(&b, "upstream on %s: %s", where, e.Detail)
+	}
+	if e.Hint != "" {
+		b.WriteString("\n")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// Retryable reports whether the same call may succeed on another URL or a bit later.
+func (e *Error) Retryable() bool {
+	if e.final {
+		return false
+	}
+	switch e.Class {
+	case errclass.RateLimited, errclass.Network, errclass.Timeout:
+		return true
+	case errclass.Upstream:
+		return e.HTTPStatus >= 500 || e.HTTPStatus == 0
+	case errclass.RPC:
+		return retryableRPCCode(e.RPCCode)
+	}
+	return false
+}
+
+// retryableRPCCode classes node errors: those that another node, or the same node a
+// little later, may answer differently. The codes are Agave's custom errors.
+func retryableRPCCode(code int) bool {
+	switch code {
+	case -32004, // block not available for slot (yet)
+		-32005, // node is behind / unhealthy
+		-32008, // no snapshot
+		-32014, // block status not yet available
+		-32016, // minimum context slot not reached
+		-32019, // long-term storage unreachable
+		-32603: // internal error
+		return true
+	}
+	return false
+}
+
+// transportError classes an error from sending the request or reading the response.
+// ctx is the call's context: its deadline turns a broken read into a timeout.
+func transportError(ctx context.Context, err error) *Error {
+	e := &Error{Class: errclass.Network, cause: err}
+	var netErr net.Error
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
+		e.Class = errclass.Timeout
+		e.Detail = "deadline exceeded"
+	case errors.Is(err, context.Canceled):
+		e.Class = errclass.Network
+		e.Detail = "call cancelled by the client"
+	case errors.As(err, &dnsErr):
+		e.Detail = "cannot resolve the upstream host"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Detail = "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		e.Detail = "connection reset by peer"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		e.Detail = "connection closed before the answer was complete"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		e.Class = errclass.Timeout
+		e.Detail = "network timeout"
+	default:
+		// Go's transport error texts may quote the request URL; say only what kind of
+		// failure it was.
+		e.Detail = "network error"
+	}
+	return e
+}
+
+// mayHaveReachedNode reports whether a failed request may have been received by the
+// node. Only a refused connection or a failed DNS lookup proves it was not, which is
+// what decides if a write (sendTransaction) may go to the next URL.
+func mayHaveReachedNode(err *Error) bool {
+	if err.Class != errclass.Network {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return !errors.Is(err.cause, syscall.ECONNREFUSED) && !errors.As(err.cause, &dnsErr)
+}

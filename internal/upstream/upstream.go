@@ -1,0 +1,446 @@
+// Package upstream sends JSON-RPC calls to the Solana RPC nodes of each configured
+// network and returns their answers byte for byte.
+//
+// Each network has URLs in failover order. A URL that fails with a connection error, a
+// 5xx, a 429 or a retryable node error trips its circuit breaker
+// (github.com/sony/gobreaker) after a few failures in a row and is set aside for the
+// cooldown; calls move on to the next URL. Reads are retried over the URLs with jittered
+// exponential backoff (github.com/cenkalti/backoff) within the call's deadline; writes
+// are never sent twice once a node may have received them.
+//
+// Requests go out through solana-go's JSON-RPC client; the response body is decoded
+// here, so that the HTTP status and Retry-After stay visible, the body size is capped,
+// and the result and error data are kept as raw JSON (no float64 on the way).
+package upstream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+	"github.com/gagliardetto/solana-go/rpc/jsonrpc"
+	"github.com/sony/gobreaker/v2"
+	"golang.org/x/time/rate"
+
+	"github.com/solana-mcp/solana-mcp-server/internal/config"
+	"github.com/solana-mcp/solana-mcp-server/internal/errclass"
+	"github.com/solana-mcp/solana-mcp-server/internal/metrics"
+)
+
+// Options tune the upstream client; zero values take the documented defaults.
+type Options struct {
+	// MaxConnsPerHost caps concurrent connections to one upstream host. Default 64.
+	MaxConnsPerHost int
+	// MaxResultBytes caps a response body. Default 8 MiB.
+	MaxResultBytes int64
+	// Retries is how many extra rounds over the URLs a read may take. Zero means none.
+	Retries int
+	// Cooldown is how long a tripped URL is set aside. Default 10 s.
+	Cooldown time.Duration
+	// MaxRetryAfter caps how long a 429's Retry-After is waited for. Default 5 s.
+	MaxRetryAfter time.Duration
+	// RPS limits requests per second to each URL; zero means no limit.
+	RPS float64
+	// Transport replaces the HTTP transport (tests); nil builds a pooled one.
+	Transport http.RoundTripper
+	// Logger receives breaker state changes; nil discards them.
+	Logger *slog.Logger
+	// Metrics records upstream requests; nil records nothing.
+	Metrics *metrics.Metrics
+}
+
+// failuresToTrip is how many failures in a row set a URL aside.
+const failuresToTrip = 5
+
+// Client holds every configured network. It is safe for concurrent use.
+type Client struct {
+	networks map[string]*Network
+	names    []string
+	http     *http.Client
+}
+
+// Network is one named network and its upstream URLs in failover order.
+type Network struct {
+	name      string
+	endpoints []*endpoint
+	opts      Options
+}
+
+type endpoint struct {
+	label   string // scheme://host
+	rpc     jsonrpc.RPCClient
+	breaker *gobreaker.CircuitBreaker[json.RawMessage]
+	limiter *rate.Limiter // nil: no limit
+}
+
+// New builds a client for the networks, sharing one pooled HTTP client.
+func New(networks []config.Network, opts Options) *Client {
+	if opts.MaxConnsPerHost <= 0 {
+		opts.MaxConnsPerHost = 64
+	}
+	if opts.MaxResultBytes <= 0 {
+		opts.MaxResultBytes = 8 << 20
+	}
+	if opts.Cooldown <= 0 {
+		opts.Cooldown = 10 * time.Second
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = 5 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+
+	transport := opts.Transport
+	if transport == nil {
+		transport = newTransport(opts.MaxConnsPerHost)
+	}
+	// No Timeout on the client: every call carries its own deadline in its context.
+	hc := &http.Client{Transport: transport}
+
+	c := &Client{networks: map[string]*Network{}, http: hc}
+	for _, n := range networks {
+		nw := &Network{name: n.Name, opts: opts}
+		for _, u := range n.URLs {
+			nw.endpoints = append(nw.endpoints, nw.newEndpoint(hc, u.String(),
+				config.RedactURL(u), n.Headers))
+		}
+		c.networks[n.Name] = nw
+		c.names = append(c.names, n.Name)
+	}
+	return c
+}
+
+func newTransport(maxConns int) *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4 * maxConns,
+		MaxIdleConnsPerHost:   maxConns,
+		MaxConnsPerHost:       maxConns,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+func (n *Network) newEndpoint(hc *http.Client, rawURL, label string,
+	headers map[string]string) *endpoint {
+	ep := &endpoint{
+		label: label,
+		rpc: jsonrpc.NewClientWithOpts(rawURL, &jsonrpc.RPCClientOpts{
+			HTTPClient:    hc,
+			CustomHeaders: headers,
+		}),
+	}
+	if n.opts.RPS > 0 {
+		burst := int(n.opts.RPS)
+		if burst < 1 {
+			burst = 1
+		}
+		ep.limiter = rate.NewLimiter(rate.Limit(n.opts.RPS), burst)
+	}
+
+	log := n.opts.Logger
+	m := n.opts.Metrics
+	netName := n.name
+	ep.breaker = gobreaker.NewCircuitBreaker[json.RawMessage](gobreaker.Settings{
+		Name:        netName + " " + label,
+		MaxRequests: 1,
+		Timeout:     n.opts.Cooldown,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= failuresToTrip
+		},
+		IsSuccessful: func(err error) bool {
+			var ue *Error
+			return err == nil || (errors.As(err, &ue) && !ue.Retryable())
+		},
+		IsExcluded: func(err error) bool {
+			// A caller that gave up says nothing about the URL's health.
+			return errors.Is(err, context.Canceled)
+		},
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			log.Warn("upstream breaker state changed", "network", netName,
+				"upstream", label, "from", from.String(), "to", to.String())
+			if m != nil {
+				m.UpstreamUp(netName, label, to != gobreaker.StateOpen)
+			}
+		},
+	})
+	if m != nil {
+		m.UpstreamUp(netName, label, true)
+	}
+	return ep
+}
+
+// Networks lists the network names, the default one first.
+func (c *Client) Networks() []string { return append([]string(nil), c.names...) }
+
+// Network returns the named network, or nil.
+func (c *Client) Network(name string) *Network { return c.networks[name] }
+
+// Close releases idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Name is the network's configured name.
+func (n *Network) Name() string { return n.name }
+
+// Call sends one JSON-RPC request and returns the node's result as raw JSON, exactly as
+// received ("null" for a null result). params are forwarded verbatim; nil omits them.
+// write marks calls that must never be sent twice (sendTransaction, requestAirdrop).
+// Failures are *[Error].
+func (n *Network) Call(ctx context.Context, method string, params []json.RawMessage,
+	write bool) (json.RawMessage, error) {
+	var args []any
+	if params != nil {
+		args = make([]any, len(params))
+		for i, p := range params {
+			args[i] = p
+		}
+	}
+
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval = 100 * time.Millisecond
+	bo.MaxInterval = 2 * time.Second
+
+	rounds := 1
+	if !write {
+		rounds += n.opts.Retries
+	}
+	var last *Error
+	for round := 0; round < rounds; round++ {
+		res, err, final := n.round(ctx, method, args, write)
+		if err == nil {
+			return res, nil
+		}
+		last = err
+		if final || round == rounds-1 {
+			break
+		}
+
+		wait := bo.NextBackOff()
+		if err.Class == errclass.RateLimited && err.RetryAfter > 0 {
+			if err.RetryAfter > n.opts.MaxRetryAfter {
+				break // waiting that long would only hold the caller; say when instead
+			}
+			wait = err.RetryAfter
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			break // the budget ends before the next round could start
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, transportError(ctx, ctx.Err())
+		case <-t.C:
+		}
+	}
+	return nil, last
+}
+
+// round tries each URL once, in order, skipping those set aside. final reports that the
+// error must not be retried.
+func (n *Network) round(ctx context.Context, method string, args []any,
+	write bool) (json.RawMessage, *Error, bool) {
+	var last *Error
+	for _, ep := range n.endpoints {
+		res, err := ep.breaker.Execute(func() (json.RawMessage, error) {
+			r, e := n.send(ctx, ep, method, args)
+			if e != nil {
+				return nil, e
+			}
+			return r, nil
+		})
+		if err == nil {
+			return res, nil, false
+		}
+
+		var ue *Error
+		if !errors.As(err, &ue) {
+			// The breaker refused the URL: it is set aside for now.
+			if last == nil {
+				last = &Error{Class: errclass.Upstream, Network: n.name, Upstream: ep.label,
+					Detail: "set aside after repeated failures; retry in a few seconds",
+					cause: err}
+			}
+			continue
+		}
+		last = ue
+		if ctx.Err() != nil {
+			return nil, ue, true
+		}
+		if !ue.Retryable() {
+			return nil, ue, true
+		}
+		if write && mayHaveReachedNode(ue) {
+			// The node may have taken it: sending it again could act twice.
+			return nil, ue, true
+		}
+	}
+	if last == nil {
+		last = &Error{Class: errclass.Server, Network: n.name, Detail: "no upstream URL configured"}
+		return nil, last, true
+	}
+	return nil, last, false
+}
+
+// send performs one HTTP request to one URL and decodes the answer.
+func (n *Network) send(ctx context.Context, ep *endpoint, method string,
+	args []any) (json.RawMessage, *Error) {
+	if ep.limiter != nil {
+		if err := ep.limiter.Wait(ctx); err != nil {
+			e := transportError(ctx, err)
+			if ctx.Err() == nil {
+				// Wait refuses at once when the deadline is too close for a slot.
+				e = &Error{Class: errclass.RateLimited, Detail: "local rate limit",
+					RetryAfter: time.Second, cause: err}
+			}
+			e.Network, e.Upstream = n.name, ep.label
+			return nil, e
+		}
+	}
+
+	start := time.Now()
+	var result json.RawMessage
+	var callErr *Error
+	err := ep.rpc.CallWithCallback(ctx, method, args,
+		func(_ *http.Request, resp *http.Response) error {
+			result, callErr = n.decode(ctx, resp)
+			return nil
+		})
+	if callErr != nil && callErr.Class == errclass.RPC && method == "getHealth" {
+		// getHealth reports an unhealthy node as a JSON-RPC error: that is the answer
+		// to the question asked, not a fault of the node to route around.
+		callErr.final = true
+	}
+	if err != nil {
+		callErr = transportError(ctx, err)
+	}
+	took := time.Since(start)
+
+	outcome := "ok"
+	if callErr != nil {
+		callErr.Network, callErr.Upstream = n.name, ep.label
+		outcome = string(callErr.Class)
+	}
+	if m := n.opts.Metrics; m != nil {
+		m.UpstreamRequest(n.name, ep.label, outcome, took)
+	}
+	if callErr != nil {
+		return nil, callErr
+	}
+	return result, nil
+}
+
+// envelope is a JSON-RPC response. Unknown members are ignored: providers add some.
+type envelope struct {
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Code    json.Number     `json:"code"`
+		Message string          `json:"message"`
+		Data    json.RawMessage `json:"data"`
+	} `json:"error"`
+}
+
+// decode reads and classes one HTTP response.
+func (n *Network) decode(ctx context.Context, resp *http.Response) (json.RawMessage, *Error) {
+	retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"))
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return nil, &Error{Class: errclass.RateLimited, HTTPStatus: resp.StatusCode,
+			RetryAfter: retryAfter}
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return nil, &Error{Class: errclass.Auth, HTTPStatus: resp.StatusCode}
+	}
+
+	limit := n.opts.MaxResultBytes
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	if int64(len(body)) > limit {
+		// Count the rest so the caller learns the real size; the deadline bounds this.
+		rest, err := io.Copy(io.Discard, resp.Body)
+		if err != nil {
+			return nil, transportError(ctx, err)
+		}
+		return nil, &Error{Class: errclass.Upstream, cause: ErrResultTooLarge,
+			Detail: fmt.Sprintf("result too large: %d bytes, over the limit of %d bytes",
+				int64(len(body))+rest, limit)}
+	}
+
+	var env envelope
+	decodeErr := json.Unmarshal(body, &env)
+	if resp.StatusCode != http.StatusOK && (decodeErr != nil || env.Error == nil) {
+		return nil, &Error{Class: errclass.Upstream, HTTPStatus: resp.StatusCode,
+			Detail: fmt.Sprintf("answered HTTP %d%s", resp.StatusCode, retryHint(resp.StatusCode))}
+	}
+	if decodeErr != nil || (env.Error == nil && env.Result == nil) {
+		return nil, &Error{Class: errclass.Upstream, HTTPStatus: resp.StatusCode,
+			Detail: "answered with a body that is not a JSON-RPC response; retrying later may help"}
+	}
+	if env.Error != nil {
+		code, err := strconv.Atoi(env.Error.Code.String())
+		if err != nil {
+			return nil, &Error{Class: errclass.Upstream,
+				Detail: "answered with a JSON-RPC error whose code is not an integer"}
+		}
+		e := &Error{Class: errclass.RPC, RPCCode: code, RPCMessage: env.Error.Message,
+			RPCData: env.Error.Data, RetryAfter: retryAfter}
+		if code == 429 || resp.StatusCode == http.StatusTooManyRequests {
+			e.Class = errclass.RateLimited
+		}
+		return nil, e.withHint()
+	}
+	return env.Result, nil
+}
+
+// ErrResultTooLarge marks an [Error] for a result over the configured size limit.
+var ErrResultTooLarge = errors.New("upstream result too large")
+
+// withHint adds advice for node errors that a caller can fix.
+func (e *Error) withHint() *Error {
+	if e.RPCCode == -32015 {
+		e.Hint = "hint: raise the maxSupportedTransactionVersion argument " +
+			"to the version the node names"
+	}
+	return e
+}
+
+func retryHint(status int) string {
+	if status >= 500 {
+		return "; retrying later may help"
+	}
+	return ""
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date; zero when absent or unreadable.
+func parseRetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
