@@ -99,7 +99,12 @@ func (e *Error) Retryable() bool {
 	case errclass.RateLimited, errclass.Network, errclass.Timeout:
 		return true
 	case errclass.Upstream:
-		return e.HTTPStatus >= 500 || e.HTTPStatus == 0
+		// Another node may answer a garbled body or a 5xx; a 4xx or an oversized
+		// result would come back the same.
+		if errors.Is(e.cause, ErrResultTooLarge) {
+			return false
+		}
+		return e.HTTPStatus < 400 || e.HTTPStatus >= 500
 	case errclass.RPC:
 		return retryableRPCCode(e.RPCCode)
 	}

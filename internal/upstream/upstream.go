@@ -257,9 +257,11 @@ func (n *Network) Call(ctx context.Context, method string, params []json.RawMess
 func (n *Network) round(ctx context.Context, method string, args []any,
 	write bool) (json.RawMessage, *Error, bool) {
 	var last *Error
-	for _, ep := range n.endpoints {
+	for i, ep := range n.endpoints {
 		res, err := ep.breaker.Execute(func() (json.RawMessage, error) {
-			r, e := n.send(ctx, ep, method, args)
+			actx, cancel := attemptContext(ctx, len(n.endpoints)-i, write)
+			defer cancel()
+			r, e := n.send(actx, ep, method, args)
 			if e != nil {
 				return nil, e
 			}
@@ -288,6 +290,10 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 		}
 		if write && mayHaveReachedNode(ue) {
 			// The node may have taken it: sending it again could act twice.
+			if ue.Class != errclass.RPC {
+				ue.Hint = "the node may have received the transaction: check its " +
+					"signature with getSignatureStatuses before sending it again"
+			}
 			return nil, ue, true
 		}
 	}
@@ -296,6 +302,19 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 		return nil, last, true
 	}
 	return nil, last, false
+}
+
+// attemptContext gives one attempt of a read its share of the remaining budget, so that
+// a URL that hangs cannot use up the time the URLs after it need: with k URLs left,
+// an attempt may take 1/k of what remains, and the last one all of it. Writes get the
+// whole budget, since a write that timed out is never sent elsewhere.
+func attemptContext(ctx context.Context, left int, write bool) (context.Context,
+	context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || write || left <= 1 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Until(dl)/time.Duration(left))
 }
 
 // send performs one HTTP request to one URL and decodes the answer.
