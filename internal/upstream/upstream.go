@@ -277,7 +277,7 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 			if last == nil {
 				last = &Error{Class: errclass.Upstream, Network: n.name, Upstream: ep.label,
 					Detail: "set aside after repeated failures; retry in a few seconds",
-					cause: err}
+					cause:  err}
 			}
 			continue
 		}
