@@ -59,10 +59,15 @@ func (e *Error) Error() string {
 			fmt.Fprintf(&b, "\ndata: %s", e.RPCData)
 		}
 	case errclass.RateLimited:
-		if e.HTTPStatus != 0 {
+		switch {
+		case e.HTTPStatus != 0:
 			fmt.Fprintf(&b, "upstream rate limited (HTTP %d) on %s", e.HTTPStatus, where)
-		} else {
-			fmt.Fprintf(&b, "upstream rate limited (RPC error %d) on %s", e.RPCCode, where)
+		case e.RPCCode != 0:
+			fmt.Fprintf(&b, "upstream rate limited (RPC error %d: %s) on %s", e.RPCCode,
+				e.RPCMessage, where)
+		default:
+			fmt.Fprintf(&b, "too many calls for %s: this server's SOLANA_MCP_UPSTREAM_RPS "+
+				"limit has no slot left within the call's deadline", where)
 		}
 		if e.RetryAfter > 0 {
 			fmt.Fprintf(&b, "; retry after %s", e.RetryAfter.Round(time.Second))

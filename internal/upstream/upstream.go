@@ -258,6 +258,11 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 	write bool) (json.RawMessage, *Error, bool) {
 	var last *Error
 	for i, ep := range n.endpoints {
+		if err := n.waitForSlot(ctx, ep); err != nil {
+			// Throttled here, not by the node: no request was sent, nothing to trip.
+			last = err
+			continue
+		}
 		res, err := ep.breaker.Execute(func() (json.RawMessage, error) {
 			actx, cancel := attemptContext(ctx, len(n.endpoints)-i, write)
 			defer cancel()
@@ -304,6 +309,24 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 	return nil, last, false
 }
 
+// waitForSlot waits for the URL's local rate limit, if one is set. It fails at once
+// when no slot is free before the call's deadline.
+func (n *Network) waitForSlot(ctx context.Context, ep *endpoint) *Error {
+	if ep.limiter == nil {
+		return nil
+	}
+	err := ep.limiter.Wait(ctx)
+	if err == nil {
+		return nil
+	}
+	e := transportError(ctx, err)
+	if ctx.Err() == nil {
+		e = &Error{Class: errclass.RateLimited, RetryAfter: time.Second, cause: err}
+	}
+	e.Network, e.Upstream = n.name, ep.label
+	return e
+}
+
 // attemptContext gives one attempt of a read its share of the remaining budget, so that
 // a URL that hangs cannot use up the time the URLs after it need: with k URLs left,
 // an attempt may take 1/k of what remains, and the last one all of it. Writes get the
@@ -320,19 +343,6 @@ func attemptContext(ctx context.Context, left int, write bool) (context.Context,
 // send performs one HTTP request to one URL and decodes the answer.
 func (n *Network) send(ctx context.Context, ep *endpoint, method string,
 	args []any) (json.RawMessage, *Error) {
-	if ep.limiter != nil {
-		if err := ep.limiter.Wait(ctx); err != nil {
-			e := transportError(ctx, err)
-			if ctx.Err() == nil {
-				// Wait refuses at once when the deadline is too close for a slot.
-				e = &Error{Class: errclass.RateLimited, Detail: "local rate limit",
-					RetryAfter: time.Second, cause: err}
-			}
-			e.Network, e.Upstream = n.name, ep.label
-			return nil, e
-		}
-	}
-
 	start := time.Now()
 	var result json.RawMessage
 	var callErr *Error

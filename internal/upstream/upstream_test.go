@@ -418,3 +418,33 @@ func TestParseRetryAfter(t *testing.T) {
 		t.Errorf("parseRetryAfter(date in 10s) = %v", got)
 	}
 }
+
+func TestLocalRateLimit(t *testing.T) {
+	s := node(t)
+	n, _ := newNetwork(t, Options{RPS: 1}, s.URL())
+
+	if _, err := callSlot(t, n, time.Second); err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	// The next slot is a second away, past this call's deadline.
+	_, err := callSlot(t, n, 200*time.Millisecond)
+	if err == nil || err.Class != errclass.RateLimited ||
+		!strings.Contains(err.Error(), "SOLANA_MCP_UPSTREAM_RPS") {
+		t.Fatalf("err = %v, want the local rate limit", err)
+	}
+	if s.Count("getSlot") != 1 {
+		t.Errorf("node got %d requests, want 1", s.Count("getSlot"))
+	}
+}
+
+func TestRateLimitedJSONBody(t *testing.T) {
+	s := node(t)
+	s.SetFault("getSlot", &rpcfake.Fault{Status: 200, Body: []byte(
+		`{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":1}`)})
+	n, _ := newNetwork(t, Options{}, s.URL())
+	_, err := callSlot(t, n, time.Second)
+	if err == nil || err.Class != errclass.RateLimited ||
+		!strings.Contains(err.Error(), "RPC error 429: Too many requests") {
+		t.Fatalf("err = %v, want rate_limited naming the node's error", err)
+	}
+}
