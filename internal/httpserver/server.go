@@ -42,6 +42,8 @@ type Server struct {
 	log             *slog.Logger
 	drainDelay      time.Duration
 	shutdownTimeout time.Duration
+	// draining makes every response carry "Connection: close".
+	draining *atomic.Bool
 }
 
 // Config configures [New].
@@ -56,9 +58,22 @@ type Config struct {
 
 // New builds a server; Ready is set true by Run once it listens.
 func New(c Config) *Server {
+	draining := &atomic.Bool{}
+	next := c.Handler
+	// While draining, each response closes its connection, so a proxy's pool of
+	// keep-alive connections to this replica empties one answered request at a time.
+	// (http.Server.SetKeepAlivesEnabled(false) would instead close idle connections at
+	// once, racing a proxy that is just sending a request on one: a dropped call.)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 	return &Server{
+		draining: draining,
 		http: &http.Server{
-			Handler:           c.Handler,
+			Handler:           handler,
 			ReadHeaderTimeout: c.Timeouts.ReadHeader,
 			ReadTimeout:       c.Timeouts.Read,
 			WriteTimeout:      c.Timeouts.Write,
@@ -95,7 +110,7 @@ func (s *Server) Run(ln net.Listener, signals <-chan os.Signal) error {
 	}
 
 	s.ready.Store(false)
-	s.http.SetKeepAlivesEnabled(false)
+	s.draining.Store(true)
 	s.log.Info("draining: readiness is now 503, still serving",
 		"signal", sig.String(), "drain_delay", s.drainDelay)
 

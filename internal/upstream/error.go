@@ -116,6 +116,22 @@ func (e *Error) Retryable() bool {
 	return false
 }
 
+// unhealthy reports whether the error says something about the URL's health, and so
+// counts towards setting it aside. Node errors that a caller's arguments can cause
+// (-32016 for a minContextSlot in the future, -32004 for a recent block, ...) do not:
+// otherwise one client could cut every client of the replica off the upstream.
+func (e *Error) unhealthy() bool {
+	switch e.Class {
+	case errclass.RPC:
+		return e.RPCCode == -32005 && !e.final // node behind or unhealthy
+	case errclass.Upstream:
+		return e.Retryable()
+	case errclass.RateLimited, errclass.Network, errclass.Timeout:
+		return true
+	}
+	return false
+}
+
 // retryableRPCCode classes node errors: those that another node, or the same node a
 // little later, may answer differently. The codes are Agave's custom errors.
 func retryableRPCCode(code int) bool {

@@ -166,7 +166,7 @@ func (n *Network) newEndpoint(hc *http.Client, rawURL, label string,
 		},
 		IsSuccessful: func(err error) bool {
 			var ue *Error
-			return err == nil || (errors.As(err, &ue) && !ue.Retryable())
+			return err == nil || (errors.As(err, &ue) && !ue.unhealthy())
 		},
 		IsExcluded: func(err error) bool {
 			// A caller that gave up says nothing about the URL's health.

@@ -448,3 +448,24 @@ func TestRateLimitedJSONBody(t *testing.T) {
 		t.Fatalf("err = %v, want rate_limited naming the node's error", err)
 	}
 }
+
+// TestCallerCausedNodeErrorsDoNotTripTheBreaker: a node error that the caller's own
+// arguments cause (-32016, minContextSlot not reached) is retried, but never sets the URL
+// aside for everyone else.
+func TestCallerCausedNodeErrorsDoNotTripTheBreaker(t *testing.T) {
+	s := node(t)
+	s.SetResponse("getBalance", 200, json.RawMessage(`{"jsonrpc":"2.0","error":{"code":-32016,`+
+		`"message":"Minimum context slot has not been reached"},"id":1}`))
+	n, _ := newNetwork(t, Options{Retries: 2}, s.URL())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := 0; i < 3; i++ {
+		if _, err := n.Call(ctx, "getBalance", nil, false); err == nil {
+			t.Fatal("want the node's -32016")
+		}
+	}
+	if _, err := callSlot(t, n, 5*time.Second); err != nil {
+		t.Fatalf("getSlot after -32016 answers: %v; the URL must stay in use", err)
+	}
+}

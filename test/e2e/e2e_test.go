@@ -428,8 +428,14 @@ func TestShutdownDrainsInFlightCalls(t *testing.T) {
 		code, _ := srv.status("/ready")
 		return code == http.StatusServiceUnavailable
 	})
-	if code, _ := srv.status("/health"); code != http.StatusOK {
-		t.Errorf("/health during drain = %d, want 200", code)
+	resp, err := http.Get(srv.base + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !resp.Close {
+		t.Errorf("/health during drain = %d, Connection: close %v; want 200 and close",
+			resp.StatusCode, resp.Close)
 	}
 
 	// After the drain delay the listener is closed: new connections are refused.
