@@ -19,9 +19,9 @@ func Catalog() []*Method {
 	return all
 }
 
-// slotRange checks that the end slot, if given, is not before start and within the
-// node's range limit.
-func slotRange(start, end string) func(map[string]json.RawMessage) error {
+// slotOrder checks that the end slot, if given, is not before start; maxSpan, when not
+// zero, is the node's limit on end - start.
+func slotOrder(start, end string, maxSpan uint64) func(map[string]json.RawMessage) error {
 	return func(args map[string]json.RawMessage) error {
 		s, _ := uintArg(args, start)
 		e, ok := uintArg(args, end)
@@ -31,9 +31,9 @@ func slotRange(start, end string) func(map[string]json.RawMessage) error {
 		if e < s {
 			return &checkError{path: end, msg: fmt.Sprintf("must not be below %s (%d)", start, s)}
 		}
-		if e-s > maxBlocksRange {
+		if maxSpan > 0 && e-s > maxSpan {
 			return &checkError{path: end, msg: fmt.Sprintf(
-				"is %d slots after %s; the node allows at most %d", e-s, start, maxBlocksRange)}
+				"is %d slots after %s; the node allows at most %d", e-s, start, maxSpan)}
 		}
 		return nil
 	}
@@ -80,7 +80,7 @@ func accountMethods() []*Method {
 				"byte matches. Can be very large: use filters and dataSlice.",
 			Params: []Field{pubkeyArg("programId", "Program address (base58).")},
 			Config: []Field{commitmentArg(), accountEncodingArg(), dataSliceArg(),
-				filtersArg(), withContextArg(), minContextSlotArg()},
+				filtersArg(), withContextArg(), minContextSlotArg(), sortResultsArg()},
 			CommitmentField: "commitment",
 			ConfigDefaults:  base64Default,
 			Combine:         noSliceWithJSONParsed,
@@ -88,17 +88,18 @@ func accountMethods() []*Method {
 		},
 		{
 			Name: "getLargestAccounts", Group: "accounts",
-			Doc:  "The 20 largest accounts by lamport balance (results may be cached for hours).",
+			Doc: "The 20 largest accounts by lamport balance (results may be cached for hours).",
 			Config: []Field{commitmentArg(), {Name: "filter",
 				Type: Enum{"circulating", "nonCirculating"},
-				Doc:  "Only circulating or only non-circulating accounts."}},
+				Doc:  "Only circulating or only non-circulating accounts."},
+				sortResultsArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getMinimumBalanceForRentExemption", Group: "accounts",
 			Doc: "Lamports an account of the given data size needs to be rent exempt.",
-			Params: []Field{{Name: "dataLength", Type: Uint{Max: maxUsize}, Required: true,
-				Doc: "Account data length in bytes."}},
+			Params: []Field{{Name: "dataLength", Type: Uint{Max: maxAccountDataLen},
+				Required: true, Doc: "Account data length in bytes (at most 10 MiB)."}},
 			Config:          []Field{commitmentArg()},
 			CommitmentField: "commitment",
 		},
@@ -118,8 +119,7 @@ func blockMethods() []*Method {
 				{Name: "transactionDetails", Type: Enum{"full", "accounts", "signatures", "none"},
 					Doc: "How much of each transaction to return (default full)."},
 				{Name: "maxSupportedTransactionVersion", Type: Uint{Max: 127},
-					Doc: "Highest transaction version to return; defaults to the server's " +
-						"setting so versioned transactions do not fail."},
+					Doc: "Highest transaction version to return (default: the server's)."},
 				{Name: "rewards", Type: Bool{}, Doc: "Include rewards (default true)."},
 			},
 			CommitmentField: "commitment",
@@ -133,104 +133,104 @@ func blockMethods() []*Method {
 			Params: []Field{slotArg("slot", "Slot number.", true)},
 		},
 		{
-			Name:            "getBlockHeight", Group: "blocks",
+			Name: "getBlockHeight", Group: "blocks",
 			Doc:             "Current block height of the node.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getBlockProduction", Group: "blocks",
-			Doc:  "Leader slots and blocks produced per validator in a slot range (default: current epoch).",
+			Doc: "Leader slots and blocks produced per validator in a slot range (default: current epoch).",
 			Config: []Field{commitmentArg(),
 				{Name: "identity", Type: Pubkey, Doc: "Only this validator identity (base58)."},
 				{Name: "range", Doc: "Slot range (default: current epoch).",
 					Type: Object{Fields: []Field{
 						slotArg("firstSlot", "First slot.", true),
 						slotArg("lastSlot", "Last slot (default: highest).", false),
-					}, Combine: slotRange("firstSlot", "lastSlot")}},
+					}, Combine: slotOrder("firstSlot", "lastSlot", 0)}},
 			},
 			CommitmentField: "commitment",
 			Narrow:          []string{"identity", "range"},
 		},
 		{
 			Name: "getBlocks", Group: "blocks",
-			Doc:  "Confirmed block slots between two slots (at most 500,000 apart).",
+			Doc: "Confirmed block slots between two slots (at most 500,000 apart).",
 			Params: []Field{slotArg("startSlot", "First slot.", true),
 				slotArg("endSlot", "Last slot (default: latest).", false)},
-			Config:          []Field{confirmedCommitmentArg()},
+			Config:          []Field{confirmedCommitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 			ConfirmedOnly:   true,
-			Combine:         slotRange("startSlot", "endSlot"),
+			Combine:         slotOrder("startSlot", "endSlot", maxBlocksRange),
 			Narrow:          []string{"endSlot"},
 		},
 		{
 			Name: "getBlocksWithLimit", Group: "blocks",
-			Doc:  "Confirmed block slots starting at a slot, at most limit of them.",
+			Doc: "Confirmed block slots starting at a slot, at most limit of them.",
 			Params: []Field{slotArg("startSlot", "First slot.", true),
 				{Name: "limit", Type: Uint{Max: maxBlocksRange}, Required: true,
 					Doc: "Most blocks to list (at most 500,000)."}},
-			Config:          []Field{confirmedCommitmentArg()},
+			Config:          []Field{confirmedCommitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 			ConfirmedOnly:   true,
 			Narrow:          []string{"limit"},
 		},
 		{
-			Name:   "getBlockTime", Group: "blocks",
+			Name: "getBlockTime", Group: "blocks",
 			Doc:    "Estimated production time of a block, as Unix seconds.",
 			Params: []Field{slotArg("slot", "Slot number.", true)},
 		},
 		{
 			Name: "getFirstAvailableBlock", Group: "blocks",
-			Doc:  "Slot of the lowest confirmed block not yet purged from the ledger.",
+			Doc: "Slot of the lowest confirmed block not yet purged from the ledger.",
 		},
 		{
 			Name: "getHighestSnapshotSlot", Group: "blocks",
-			Doc:  "Highest full and incremental snapshot slots of the node.",
+			Doc: "Highest full and incremental snapshot slots of the node.",
 		},
 		{
-			Name:            "getLatestBlockhash", Group: "blocks",
+			Name: "getLatestBlockhash", Group: "blocks",
 			Doc:             "Latest blockhash and the last block height at which it is valid.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getMaxRetransmitSlot", Group: "blocks",
-			Doc:  "Highest slot seen by the retransmit stage.",
+			Doc: "Highest slot seen by the retransmit stage.",
 		},
 		{
 			Name: "getMaxShredInsertSlot", Group: "blocks",
-			Doc:  "Highest slot seen after shred insert.",
+			Doc: "Highest slot seen after shred insert.",
 		},
 		{
-			Name:            "getSlot", Group: "blocks",
+			Name: "getSlot", Group: "blocks",
 			Doc:             "Slot that has reached the given commitment.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
-			Name:            "getSlotLeader", Group: "blocks",
+			Name: "getSlotLeader", Group: "blocks",
 			Doc:             "Identity of the current slot leader.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getSlotLeaders", Group: "blocks",
-			Doc:  "Slot leaders for a range of slots.",
+			Doc: "Slot leaders for a range of slots.",
 			Params: []Field{slotArg("startSlot", "First slot.", true),
 				{Name: "limit", Type: Uint{Min: 1, Max: maxSlotLeaders}, Required: true,
 					Doc: "Number of leaders, 1 to 5000."}},
 		},
 		{
-			Name:   "isBlockhashValid", Group: "blocks",
-			Doc:    "Whether a blockhash is still valid for new transactions.",
-			Params: []Field{{Name: "blockhash", Type: Blockhash, Required: true, Doc: "Blockhash (base58)."}},
-			Config: []Field{commitmentArg(), minContextSlotArg()},
-
+			Name: "isBlockhashValid", Group: "blocks",
+			Doc: "Whether a blockhash is still valid for new transactions.",
+			Params: []Field{{Name: "blockhash", Type: Blockhash, Required: true,
+				Doc: "Blockhash (base58)."}},
+			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "minimumLedgerSlot", Group: "blocks",
-			Doc:  "Lowest slot the node has information about in its ledger.",
+			Doc: "Lowest slot the node has information about in its ledger.",
 		},
 	}
 }
@@ -245,8 +245,7 @@ func transactionMethods() []*Method {
 			Config: []Field{confirmedCommitmentArg(),
 				{Name: "encoding", Type: txEncodings, Doc: "Encoding (default json)."},
 				{Name: "maxSupportedTransactionVersion", Type: Uint{Max: 127},
-					Doc: "Highest transaction version to return; defaults to the server's " +
-						"setting so versioned transactions do not fail."},
+					Doc: "Highest transaction version to return (default: the server's)."},
 			},
 			CommitmentField: "commitment",
 			ConfirmedOnly:   true,
@@ -255,7 +254,7 @@ func transactionMethods() []*Method {
 		},
 		{
 			Name: "getSignaturesForAddress", Group: "transactions",
-			Doc:  "Signatures of confirmed transactions that include an address, newest first.",
+			Doc:    "Signatures of confirmed transactions that include an address, newest first.",
 			Params: []Field{pubkeyArg("address", "Account address (base58).")},
 			Config: []Field{confirmedCommitmentArg(),
 				{Name: "limit", Type: Uint{Min: 1, Max: maxSignaturesLimit},
@@ -271,7 +270,7 @@ func transactionMethods() []*Method {
 		},
 		{
 			Name: "getSignatureStatuses", Group: "transactions",
-			Doc:  "Processing and confirmation status of up to 256 signatures.",
+			Doc: "Processing and confirmation status of up to 256 signatures.",
 			Params: []Field{{Name: "signatures", Required: true,
 				Doc:  "Transaction signatures (base58), at most 256.",
 				Type: List{Elem: Signature, MinItems: 1, MaxItems: maxSignatureStatuses}}},
@@ -279,30 +278,30 @@ func transactionMethods() []*Method {
 				Doc: "Search the ledger beyond the recent status cache."}},
 		},
 		{
-			Name:            "getTransactionCount", Group: "transactions",
+			Name: "getTransactionCount", Group: "transactions",
 			Doc:             "Number of transactions processed since genesis.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getFeeForMessage", Group: "transactions",
-			Doc:  "Fee in lamports the network charges for a message; null if its blockhash expired.",
+			Doc: "Fee in lamports the network charges for a message; null if its blockhash expired.",
 			Params: []Field{{Name: "message", Type: String{MaxLen: maxBase64Tx}, Required: true,
 				Doc: "Base64-encoded transaction message."}},
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
-			Combine:         txSize("message"),
+			Combine:         wireTx("message"),
 		},
 		{
 			Name: "getRecentPrioritizationFees", Group: "transactions",
-			Doc:  "Recent per-slot minimum prioritization fees (micro-lamports per compute unit).",
+			Doc: "Recent per-slot minimum prioritization fees (micro-lamports per compute unit).",
 			Params: []Field{{Name: "addresses",
 				Doc:  "Only fees of transactions locking all these writable accounts (at most 128).",
 				Type: List{Elem: Pubkey, MaxItems: maxPriorityAddresses}}},
 		},
 		{
 			Name: "simulateTransaction", Group: "transactions",
-			Doc:  "Simulate a signed or unsigned transaction: logs, error, compute units, fee.",
+			Doc: "Simulate a signed or unsigned transaction: logs, error, compute units, fee.",
 			Params: []Field{{Name: "transaction", Type: String{MaxLen: maxBase58Tx},
 				Required: true, Doc: "Encoded transaction (see encoding)."}},
 			Config: []Field{commitmentArg(),
@@ -316,14 +315,15 @@ func transactionMethods() []*Method {
 				{Name: "innerInstructions", Type: Bool{}, Doc: "Return inner instructions."},
 				{Name: "accounts", Doc: "Return these accounts' post-simulation state.",
 					Type: Object{Fields: []Field{
-						{Name: "addresses", Required: true, Doc: "Account addresses (base58).",
-							Type: List{Elem: Pubkey, MaxItems: maxMultipleAccounts}},
-						{Name: "encoding", Type: accountEncodings,
+						{Name: "addresses", Required: true,
+							Doc:  "Account addresses (base58), at most the transaction's accounts.",
+							Type: List{Elem: Pubkey, MaxItems: maxTxAccounts}},
+						{Name: "encoding", Type: Enum{"base64", "base64+zstd", "jsonParsed"},
 							Doc: "Account data encoding (default base64)."},
 					}}},
 			},
 			CommitmentField: "commitment",
-			Combine: allOf(txSize("transaction"), func(args map[string]json.RawMessage) error {
+			Combine: allOf(wireTx("transaction"), func(args map[string]json.RawMessage) error {
 				if string(args["sigVerify"]) == "true" &&
 					string(args["replaceRecentBlockhash"]) == "true" {
 					return &checkError{path: "replaceRecentBlockhash",
@@ -349,11 +349,11 @@ func transactionMethods() []*Method {
 				minContextSlotArg(),
 			},
 			CommitmentField: "preflightCommitment",
-			Combine:         txSize("transaction"),
+			Combine:         wireTx("transaction"),
 		},
 		{
 			Name: "requestAirdrop", Group: "transactions", Write: true,
-			Doc:  "Request an airdrop of lamports (devnet and testnet only); returns the signature.",
+			Doc: "Request an airdrop of lamports (devnet and testnet only); returns the signature.",
 			Params: []Field{pubkeyArg("pubkey", "Address to receive lamports (base58)."),
 				{Name: "lamports", Type: Uint{Min: 1, Max: ^uint64(0)}, Required: true,
 					Doc: "Lamports to request."}},
@@ -409,14 +409,14 @@ func tokenMethods() []*Method {
 		tokenAccountsBy("getTokenAccountsByOwner", "owner",
 			"SPL token accounts owned by an address, by mint or token program."),
 		{
-			Name:            "getTokenLargestAccounts", Group: "tokens",
+			Name: "getTokenLargestAccounts", Group: "tokens",
 			Doc:             "The 20 largest accounts of an SPL token mint.",
 			Params:          []Field{pubkeyArg("mint", "Token mint address (base58).")},
 			Config:          []Field{commitmentArg()},
 			CommitmentField: "commitment",
 		},
 		{
-			Name:            "getTokenSupply", Group: "tokens",
+			Name: "getTokenSupply", Group: "tokens",
 			Doc:             "Total supply of an SPL token mint.",
 			Params:          []Field{pubkeyArg("mint", "Token mint address (base58).")},
 			Config:          []Field{commitmentArg()},
@@ -429,50 +429,52 @@ func networkMethods() []*Method {
 	return []*Method{
 		{
 			Name: "getClusterNodes", Group: "network",
-			Doc:  "All nodes in the cluster: identity, gossip, RPC and TPU addresses, version.",
+			Doc: "All nodes in the cluster: identity, gossip, RPC and TPU addresses, version.",
 		},
 		{
-			Name:            "getEpochInfo", Group: "network",
+			Name: "getEpochInfo", Group: "network",
 			Doc:             "Current epoch, slot index, slots in epoch, block height.",
 			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getEpochSchedule", Group: "network",
-			Doc:  "Epoch schedule from the genesis config.",
+			Doc: "Epoch schedule from the genesis config.",
 		},
 		{
 			Name: "getGenesisHash", Group: "network",
-			Doc:  "Genesis hash of the cluster (tells which cluster this is).",
+			Doc: "Genesis hash of the cluster (tells which cluster this is).",
 		},
 		{
 			Name: "getHealth", Group: "network",
-			Doc:  `"ok" if the node is healthy; an RPC error -32005 says how far behind it is.`,
+			Doc: `"ok" if the node is healthy; an RPC error -32005 says how far behind it is.`,
 		},
 		{
 			Name: "getIdentity", Group: "network",
-			Doc:  "Identity public key of the node.",
+			Doc: "Identity public key of the node.",
 		},
 		{
-			Name:            "getInflationGovernor", Group: "network",
+			Name: "getInflationGovernor", Group: "network",
 			Doc:             "Inflation governor parameters.",
 			Config:          []Field{commitmentArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getInflationRate", Group: "network",
-			Doc:  "Inflation rates of the current epoch.",
+			Doc: "Inflation rates of the current epoch.",
 		},
 		{
 			Name: "getInflationReward", Group: "network",
-			Doc:  "Staking or voting inflation reward of addresses for an epoch.",
+			Doc: "Staking or voting inflation reward of addresses for an epoch.",
 			Params: []Field{{Name: "addresses", Required: true,
-				Doc:  "Addresses (base58), at most 100.",
-				Type: List{Elem: Pubkey, MinItems: 1, MaxItems: maxMultipleAccounts}}},
-			Config: []Field{commitmentArg(),
+				Doc:  "Addresses (base58), at most 1000.",
+				Type: List{Elem: Pubkey, MinItems: 1, MaxItems: maxRewardAddresses}}},
+			Config: []Field{confirmedCommitmentArg(),
 				{Name: "epoch", Type: U64, Doc: "Epoch (default: the previous one)."},
 				minContextSlotArg()},
 			CommitmentField: "commitment",
+			// The node looks the rewards up in blocks, which refuses processed.
+			ConfirmedOnly: true,
 		},
 		{
 			Name: "getLeaderSchedule", Group: "network",
@@ -486,20 +488,20 @@ func networkMethods() []*Method {
 		},
 		{
 			Name: "getRecentPerformanceSamples", Group: "network",
-			Doc:  "Recent per-minute samples of transactions and slots processed.",
+			Doc: "Recent per-minute samples of transactions and slots processed.",
 			Params: []Field{{Name: "limit", Type: Uint{Min: 1, Max: maxPerformanceSamples},
 				Doc: "Number of samples, 1 to 720 (default 720)."}},
 			Narrow: []string{"limit"},
 		},
 		{
-			Name:            "getStakeMinimumDelegation", Group: "network",
+			Name: "getStakeMinimumDelegation", Group: "network",
 			Doc:             "Minimum stake delegation, in lamports.",
-			Config:          []Field{commitmentArg()},
+			Config:          []Field{commitmentArg(), minContextSlotArg()},
 			CommitmentField: "commitment",
 		},
 		{
 			Name: "getSupply", Group: "network",
-			Doc:  "Total, circulating and non-circulating SOL supply in lamports.",
+			Doc: "Total, circulating and non-circulating SOL supply in lamports.",
 			Config: []Field{commitmentArg(), {Name: "excludeNonCirculatingAccountsList",
 				Type: Bool{}, Doc: "Leave out the list of non-circulating accounts."}},
 			CommitmentField: "commitment",
@@ -507,11 +509,11 @@ func networkMethods() []*Method {
 		},
 		{
 			Name: "getVersion", Group: "network",
-			Doc:  "Solana software version and feature set of the node.",
+			Doc: "Solana software version and feature set of the node.",
 		},
 		{
 			Name: "getVoteAccounts", Group: "network",
-			Doc:  "Current and delinquent vote accounts with stake. Large: give votePubkey to narrow.",
+			Doc: "Current and delinquent vote accounts with stake. Large: give votePubkey to narrow.",
 			Config: []Field{commitmentArg(),
 				{Name: "votePubkey", Type: Pubkey, Doc: "Only this vote account (base58)."},
 				{Name: "keepUnstakedDelinquents", Type: Bool{},

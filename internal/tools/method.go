@@ -179,7 +179,8 @@ func (m *Method) configObject(args map[string]json.RawMessage, opts Options) jso
 
 // positional lays out params in order, with null for an absent optional param that a
 // later one follows, and the config object last.
-func (m *Method) positional(args map[string]json.RawMessage, config json.RawMessage) []json.RawMessage {
+func (m *Method) positional(args map[string]json.RawMessage,
+	config json.RawMessage) []json.RawMessage {
 	var params []json.RawMessage
 	pending := 0 // absent params waiting for a later one
 	for _, f := range m.Params {

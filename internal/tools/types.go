@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -75,7 +74,7 @@ func jsonKind(raw json.RawMessage) string {
 
 func decodeString(raw json.RawMessage) (string, error) {
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := json.Unmarshal(raw, &s); err != nil || isNull(raw) {
 		return "", fmt.Errorf("expected a string, got %s", jsonKind(raw))
 	}
 	return s, nil
@@ -110,14 +109,25 @@ var Blockhash Type = Base58{kindHash}
 
 // Schema implements [Type].
 func (b Base58) Schema() map[string]any {
-	switch b.kind {
-	case kindSignature:
-		return map[string]any{"type": "string", "minLength": 64, "maxLength": 88,
-			"pattern": "^[1-9A-HJ-NP-Za-km-z]+$"}
-	default:
-		return map[string]any{"type": "string", "minLength": 32, "maxLength": 44,
-			"pattern": "^[1-9A-HJ-NP-Za-km-z]+$"}
+	// n bytes take at least n characters (all '1', i.e. zero bytes).
+	return map[string]any{"type": "string", "minLength": b.size(), "maxLength": b.maxLen(),
+		"pattern": "^[1-9A-HJ-NP-Za-km-z]+$"}
+}
+
+// size is the decoded length in bytes.
+func (b Base58) size() int {
+	if b.kind == kindSignature {
+		return 64
 	}
+	return 32
+}
+
+// maxLen is the longest base58 text of size bytes: 44 for 32 bytes, 88 for 64.
+func (b Base58) maxLen() int {
+	if b.kind == kindSignature {
+		return 88
+	}
+	return 44
 }
 
 // Check implements [Type].
@@ -133,6 +143,11 @@ func (b Base58) Check(raw json.RawMessage) (json.RawMessage, error) {
 	}[b.kind]
 	if s == "" {
 		return nil, fmt.Errorf("expected %s, got an empty string", what)
+	}
+	// Check the length first: base58 decoding takes time quadratic in the length, and
+	// the node itself refuses anything longer (MAX_BASE58_LEN in solana-sdk).
+	if maxLen := b.maxLen(); len(s) > maxLen {
+		return nil, fmt.Errorf("expected %s, got %d characters (at most %d)", what, len(s), maxLen)
 	}
 	if i := strings.IndexFunc(s, notBase58); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(s[i:])
@@ -153,9 +168,9 @@ func (b Base58) Check(raw json.RawMessage) (json.RawMessage, error) {
 	return encodeString(s), nil
 }
 
-func notBase58(r rune) bool {
-	return !strings.ContainsRune("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", r)
-}
+const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+func notBase58(r rune) bool { return !strings.ContainsRune(base58Alphabet, r) }
 
 // cleanBase58Err turns solana-go's "invalid length, expected 32, got 31" into
 // "it decodes to 31 bytes".
@@ -204,34 +219,142 @@ func (u Uint) Check(raw json.RawMessage) (json.RawMessage, error) {
 	want := "a whole number from " + strconv.FormatUint(u.Min, 10) + " to " +
 		strconv.FormatUint(u.Max, 10)
 
-	if tok == "" || (!fromString && !json.Valid([]byte(tok))) || !numberLike(tok) {
+	if tok == "" || (!fromString && !json.Valid([]byte(tok))) {
 		return nil, fmt.Errorf("expected %s, got %s", want, jsonKind(raw))
 	}
-	r, ok := new(big.Rat).SetString(tok)
-	if !ok {
-		return nil, fmt.Errorf("expected %s, got %q", want, tok)
+	n, problem := parseWhole(tok)
+	switch problem {
+	case notANumber:
+		if fromString {
+			return nil, fmt.Errorf("expected %s, got %s", want, strconv.Quote(short(tok)))
+		}
+		return nil, fmt.Errorf("expected %s, got %s", want, jsonKind(raw))
+	case fractional:
+		return nil, fmt.Errorf("expected %s, got the fraction %s", want, short(tok))
+	case negative:
+		return nil, fmt.Errorf("expected %s, got the negative number %s", want, short(tok))
+	case tooLarge:
+		return nil, fmt.Errorf("expected %s, got %s", want, short(tok))
 	}
-	if !r.IsInt() {
-		return nil, fmt.Errorf("expected %s, got the fraction %s", want, tok)
+	if n < u.Min || n > u.Max {
+		return nil, fmt.Errorf("expected %s, got %s", want, short(tok))
 	}
-	n := r.Num()
-	if n.Sign() < 0 {
-		return nil, fmt.Errorf("expected %s, got the negative number %s", want, tok)
-	}
-	if !n.IsUint64() || n.Uint64() < u.Min || n.Uint64() > u.Max {
-		return nil, fmt.Errorf("expected %s, got %s", want, tok)
-	}
-	return json.RawMessage(n.String()), nil
+	return json.RawMessage(strconv.FormatUint(n, 10)), nil
 }
 
-// numberLike reports whether tok is a plain JSON number (no hex, no Inf, no spaces).
-func numberLike(tok string) bool {
-	for _, r := range tok {
-		if !strings.ContainsRune("0123456789+-.eE", r) {
+// numberProblem says why a token is not an unsigned 64-bit integer.
+type numberProblem int
+
+const (
+	wholeOK numberProblem = iota
+	notANumber
+	fractional
+	negative
+	tooLarge
+)
+
+// parseWhole reads a JSON number token (sign, digits, fraction, exponent) exactly and
+// returns its value when it is a whole number within u64: 5.0, 1e3 and -0 are whole.
+// It works on the digits alone, so its cost is linear in the token's length whatever
+// the exponent (math/big would compute 10^999999 for "1e999999").
+func parseWhole(tok string) (uint64, numberProblem) {
+	s, neg := tok, false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
+	intPart, frac, hasDot := strings.Cut(mant, ".")
+	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
+		return 0, notANumber
+	}
+
+	var exp int64
+	hugeExp := false
+	if hasExp {
+		expNeg := false
+		if expText != "" && (expText[0] == '-' || expText[0] == '+') {
+			expNeg, expText = expText[0] == '-', expText[1:]
+		}
+		if !allDigits(expText) {
+			return 0, notANumber
+		}
+		if t := strings.TrimLeft(expText, "0"); len(t) > 9 {
+			hugeExp = true
+		} else {
+			exp, _ = strconv.ParseInt("0"+t, 10, 64) // at most 9 digits: always fits
+		}
+		if expNeg {
+			exp = -exp
+		}
+		if hugeExp && expNeg {
+			exp = -1 // only the sign matters below
+		}
+	}
+
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return 0, wholeOK // zero, however written
+	}
+	if neg {
+		return 0, negative
+	}
+	if hugeExp {
+		if exp < 0 {
+			return 0, fractional
+		}
+		return 0, tooLarge
+	}
+
+	// The value is digits × 10^shift.
+	shift := exp - int64(len(frac))
+	switch {
+	case shift < 0:
+		k := -shift
+		if k >= int64(len(digits)) {
+			return 0, fractional // digits has no leading zero, so 0 < value < 1
+		}
+		cut := len(digits) - int(k)
+		if strings.Trim(digits[cut:], "0") != "" {
+			return 0, fractional
+		}
+		digits = digits[:cut]
+	case shift > 0:
+		if int64(len(digits))+shift > 20 {
+			return 0, tooLarge
+		}
+		digits += strings.Repeat("0", int(shift))
+	}
+	if len(digits) > 20 {
+		return 0, tooLarge
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil {
+		return 0, tooLarge
+	}
+	return n, wholeOK
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
 	return true
+}
+
+// short cuts text quoted in an error message, so that a huge argument does not make
+// a huge error.
+func short(text string) string {
+	const max = 48
+	if len(text) <= max {
+		return text
+	}
+	return text[:max] + "..."
 }
 
 // ---- scalars ---------------------------------------------------------------------------
@@ -272,7 +395,7 @@ func (e Enum) Check(raw json.RawMessage) (json.RawMessage, error) {
 			return encodeString(s), nil
 		}
 	}
-	return nil, fmt.Errorf("expected one of %s, got %q", e.list(), s)
+	return nil, fmt.Errorf("expected one of %s, got %s", e.list(), strconv.Quote(short(s)))
 }
 
 func (e Enum) list() string { return strings.Join(e, ", ") }

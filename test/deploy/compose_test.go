@@ -23,7 +23,8 @@ const (
 
 // loadCompose loads a compose file of the repository with compose-go, as `docker compose`
 // and `docker stack deploy` do, with the given variables as the only environment.
-func loadCompose(t *testing.T, file string, env map[string]string, profiles ...string) *types.Project {
+func loadCompose(t *testing.T, file string, env map[string]string,
+	profiles ...string) *types.Project {
 	t.Helper()
 	root := repoRoot(t)
 	var envList []string

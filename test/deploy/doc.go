@@ -11,4 +11,8 @@
 // Run from this directory: go test ./... (add -short to skip the cluster test). External
 // programs: nginx and prometheus/promtool; a test that needs a missing one is skipped, or
 // fails when the CI environment variable is set.
+//
+// The cluster test builds the server from the repository; DEPLOY_TEST_SERVER_BIN names a
+// binary to run instead. DEPLOY_TEST_DIR keeps the logs of every process it started (nginx,
+// Prometheus, each replica) in that directory.
 package deploy

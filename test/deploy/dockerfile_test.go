@@ -150,8 +150,9 @@ func TestDockerfile(t *testing.T) {
 			s[len(s)-1].Signal != "SIGTERM" {
 			t.Errorf("STOPSIGNAL is not SIGTERM")
 		}
-		if e := commandsOf[*instructions.EntrypointCommand](final); len(e) == 0 ||
-			e[len(e)-1].PrependShell || !slices.Equal(e[len(e)-1].CmdLine, []string{serverBinaryPath}) {
+		e := commandsOf[*instructions.EntrypointCommand](final)
+		if len(e) == 0 || e[len(e)-1].PrependShell ||
+			!slices.Equal(e[len(e)-1].CmdLine, []string{serverBinaryPath}) {
 			t.Errorf("ENTRYPOINT is not [%q] in exec form", serverBinaryPath)
 		}
 		if c := commandsOf[*instructions.CmdCommand](final); len(c) == 0 ||

@@ -49,6 +49,12 @@ func needTool(t testing.TB, name string) string {
 	if err == nil {
 		return path
 	}
+	// Debian installs nginx in /usr/sbin, which a non-root PATH may lack.
+	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin"} {
+		if path, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
+			return path
+		}
+	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("%s is not installed; CI must install it (see .ci/run)", name)
 	}
@@ -70,7 +76,8 @@ func run(t testing.TB, dir, name string, args ...string) string {
 
 // envDuration reads a Go duration from an environment map such as a compose service's
 // environment; def is used when the variable is not set.
-func envDuration(t testing.TB, env map[string]*string, name string, def time.Duration) time.Duration {
+func envDuration(t testing.TB, env map[string]*string, name string,
+	def time.Duration) time.Duration {
 	t.Helper()
 	v, ok := env[name]
 	if !ok || v == nil || *v == "" {

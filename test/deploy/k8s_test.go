@@ -169,10 +169,13 @@ func TestKubernetes(t *testing.T) {
 			preStop = time.Duration(s.Seconds) * time.Second
 		}
 		need := preStop + drain + shutdown
-		if g := spec.TerminationGracePeriodSeconds; g == nil ||
-			time.Duration(*g)*time.Second <= need {
+		var grace time.Duration
+		if g := spec.TerminationGracePeriodSeconds; g != nil {
+			grace = time.Duration(*g) * time.Second
+		}
+		if grace <= need {
 			t.Errorf("terminationGracePeriodSeconds %v does not exceed preStop %v + drain %v + "+
-				"shutdown %v", g, preStop, drain, shutdown)
+				"shutdown %v", grace, preStop, drain, shutdown)
 		}
 
 		wantRes := map[corev1.ResourceName][2]string{

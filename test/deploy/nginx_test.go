@@ -24,7 +24,8 @@ func TestNginxConfProperties(t *testing.T) {
 		if !slices.Contains(r.args, "127.0.0.11") {
 			t.Errorf("resolver %v is not Docker's embedded DNS 127.0.0.11", r.args)
 		}
-		if !slices.ContainsFunc(r.args, func(a string) bool { return strings.HasPrefix(a, "valid=") }) {
+		valid := func(a string) bool { return strings.HasPrefix(a, "valid=") }
+		if !slices.ContainsFunc(r.args, valid) {
 			t.Errorf("resolver %v has no valid=: nginx would cache answers for their TTL", r.args)
 		}
 	})

@@ -70,11 +70,15 @@ func TestAlertRules(t *testing.T) {
 
 	// What each required alert must look at.
 	required := map[string][]string{
-		"SolanaMCPHighCPU":        {"process_cpu_seconds_total", ">"},
-		"SolanaMCPLowCPU":         {"process_cpu_seconds_total", "<"},
-		"SolanaMCPHighErrorRatio": {"solana_mcp_rpc_requests_failed_total", "solana_mcp_rpc_requests_total", "> 0.10"},
-		"SolanaMCPHighLatencyP95": {"histogram_quantile(0.95", "solana_mcp_rpc_request_duration_seconds_bucket", "> 2"},
-		"SolanaMCPNoRequests":     {"solana_mcp_rpc_requests_total", "== 0"},
+		"SolanaMCPHighCPU": {"process_cpu_seconds_total", ">"},
+		"SolanaMCPLowCPU":  {"process_cpu_seconds_total", "<"},
+		"SolanaMCPHighErrorRatio": {
+			"solana_mcp_rpc_requests_failed_total", "solana_mcp_rpc_requests_total", "> 0.10",
+		},
+		"SolanaMCPHighLatencyP95": {
+			"histogram_quantile(0.95", "solana_mcp_rpc_request_duration_seconds_bucket", "> 2",
+		},
+		"SolanaMCPNoRequests": {"solana_mcp_rpc_requests_total", "== 0"},
 	}
 	for name, parts := range required {
 		expr, ok := exprs[name]
@@ -113,8 +117,9 @@ func TestAlertRules(t *testing.T) {
 	}
 }
 
-// knownSeries are the series the server exports (SPEC §4), with the suffixes of its
-// histogram.
+// knownSeries are the series of the server that the deployment files use: those of SPEC
+// §4, with the suffixes of the histogram, and the upstream breaker state. The cluster test
+// checks each one on a live replica.
 var knownSeries = []string{
 	"solana_mcp_rpc_requests_total",
 	"solana_mcp_rpc_requests_successful_total",
@@ -123,6 +128,7 @@ var knownSeries = []string{
 	"solana_mcp_rpc_request_duration_seconds_sum",
 	"solana_mcp_rpc_request_duration_seconds_count",
 	"solana_mcp_build_info",
+	"solana_mcp_upstream_up",
 }
 
 // TestMetricNames checks that rules, dashboard and autoscaling use only series the server
