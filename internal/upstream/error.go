@@ -38,6 +38,9 @@ type Error struct {
 	Hint string
 	// final marks an answer that no other node or later try would change.
 	final bool
+	// maybeApplied marks a write that a node may have received: advice to retry would
+	// risk acting twice, so the message gives none.
+	maybeApplied bool
 
 	cause error
 }
@@ -88,11 +91,14 @@ func (e *Error) Error() string {
 	default:
 		fmt.Fprintf(&b, "upstream on %s: %s", where, e.Detail)
 	}
-	if e.Hint != "" {
-		b.WriteString("\n")
-		b.WriteString(e.Hint)
+	msg := b.String()
+	if e.maybeApplied {
+		msg = strings.ReplaceAll(msg, "; retrying later may help", "")
 	}
-	return b.String()
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
 }
 
 // Retryable reports whether the same call may succeed on another URL or a bit later.

@@ -296,6 +296,7 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 		if write && mayHaveReachedNode(ue) {
 			// The node may have taken it: sending it again could act twice.
 			if ue.Class != errclass.RPC {
+				ue.maybeApplied = true
 				ue.Hint = "the node may have received the transaction: check its " +
 					"signature with getSignatureStatuses before sending it again"
 			}

@@ -272,6 +272,12 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 			if err == nil {
 				t.Fatal("write succeeded, want the first URL's failure")
 			}
+			var ue *Error
+			if errors.As(err, &ue) && ue.Class != errclass.RPC &&
+				(strings.Contains(err.Error(), "retrying later may help") ||
+					!strings.Contains(err.Error(), "getSignatureStatuses")) {
+				t.Errorf("write error %q must not advise a blind retry", err)
+			}
 			total := first.Count("sendTransaction") + second.Count("sendTransaction")
 			if total != 1 {
 				t.Fatalf("sendTransaction sent %d times, want exactly once", total)
