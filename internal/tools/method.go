@@ -106,27 +106,12 @@ func (m *Method) Prepare(raw json.RawMessage, opts Options) (*Call, error) {
 	delete(in, "network")
 
 	all := m.fields()
-	for name := range in {
-		if !hasField(all, name) {
-			return nil, &checkError{path: name, msg: "unknown argument; " + m.Name +
-				" takes " + argList(all)}
-		}
-	}
-
-	args := map[string]json.RawMessage{}
-	for _, f := range all {
-		v, ok := in[f.Name]
-		if !ok || isNull(v) {
-			if f.Required {
-				return nil, &checkError{path: f.Name, msg: "is required"}
-			}
-			continue
-		}
-		checked, err := f.Type.Check(v)
-		if err != nil {
-			return nil, prefix(f.Name, err)
-		}
-		args[f.Name] = checked
+	args, err := checkMembers(all, in, func(name string) error {
+		return &checkError{path: name, msg: "unknown argument; " + m.Name + " takes " +
+			argList(all)}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if m.Combine != nil {
 		if err := m.Combine(args); err != nil {

@@ -557,14 +557,19 @@ func checkObject(fields []Field, raw json.RawMessage) (map[string]json.RawMessag
 	if err := json.Unmarshal(raw, &in); err != nil || isNull(raw) {
 		return nil, fmt.Errorf("expected an object, got %s", jsonKind(raw))
 	}
-	known := map[string]Field{}
-	for _, f := range fields {
-		known[f.Name] = f
-	}
+	return checkMembers(fields, in, func(name string) error {
+		return &checkError{path: name, msg: "unknown member; expected one of " +
+			fieldNames(fields)}
+	})
+}
+
+// checkMembers validates decoded members against fields and returns the checked ones.
+// A member not among fields is refused with the error unknown returns for it.
+func checkMembers(fields []Field, in map[string]json.RawMessage,
+	unknown func(name string) error) (map[string]json.RawMessage, error) {
 	for name := range in {
-		if _, ok := known[name]; !ok {
-			return nil, &checkError{path: name, msg: "unknown member; expected one of " +
-				fieldNames(fields)}
+		if !hasField(fields, name) {
+			return nil, unknown(name)
 		}
 	}
 	out := map[string]json.RawMessage{}
