@@ -113,6 +113,8 @@ type app struct {
 	metrics  *metrics.Metrics
 	upstream *upstream.Client
 	mcp      *server.MCPServer
+	// stopCalls cuts in-flight calls short (at the end of a shutdown).
+	stopCalls context.CancelCauseFunc
 }
 
 // build resolves the settings and wires the parts. A nil app means the status to exit
@@ -135,7 +137,9 @@ func build(c *config.Config, logTo io.Writer, e env) (*app, int) {
 		Logger:          log.With("component", "upstream"),
 		Metrics:         m,
 	})
+	stop, stopCalls := context.WithCancelCause(context.Background())
 	mopts := mcpserver.Options{
+		Stop:         stop,
 		Upstream:     up,
 		Metrics:      m,
 		Logger:       log.With("component", "tools"),
@@ -145,7 +149,7 @@ func build(c *config.Config, logTo io.Writer, e env) (*app, int) {
 		Toolsets:     s.Toolsets,
 		EnableWrite:  s.EnableWrite,
 	}
-	a := &app{settings: s, log: log, metrics: m, upstream: up}
+	a := &app{settings: s, log: log, metrics: m, upstream: up, stopCalls: stopCalls}
 	a.mcp = mcpserver.New(mopts)
 
 	nets := make([]string, len(s.Networks))
@@ -205,6 +209,7 @@ func serve(c *config.Config, e env) int {
 		Timeouts:        httpserver.DefaultTimeouts(s.RPCTimeout),
 		DrainDelay:      s.DrainDelay,
 		ShutdownTimeout: s.ShutdownTimeout,
+		StopCalls:       a.stopCalls,
 	})
 	if err := srv.Run(ln, e.signals); err != nil {
 		a.log.Error("server stopped", "err", err)

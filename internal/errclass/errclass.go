@@ -3,6 +3,12 @@
 // label bounded.
 package errclass
 
+import "errors"
+
+// ErrShuttingDown is the cancellation cause of calls that a draining replica cut short
+// just before its shutdown deadline; such calls are counted as [Server].
+var ErrShuttingDown = errors.New("this replica is shutting down")
+
 // Class is one failure class of a tool call.
 type Class string
 

@@ -71,6 +71,7 @@ func NewRouter(o RouterOptions) http.Handler {
 		r.Get("/health", health)
 		r.Head("/health", health)
 		r.Get("/ready", ready(o.Ready))
+		r.Head("/ready", ready(o.Ready))
 		r.Method(http.MethodGet, "/metrics", o.Metrics.Handler())
 	})
 
@@ -163,7 +164,8 @@ func requireToken(tokens []string) func(http.Handler) http.Handler {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+			ok = ok && strings.EqualFold(scheme, "Bearer")
 			match := 0
 			for _, t := range tokens {
 				// Compare every token in constant time, so timing tells nothing.
@@ -210,6 +212,12 @@ func readBody(max int64) func(http.Handler) http.Handler {
 			}
 			if isCancelNotification(body) {
 				w.WriteHeader(http.StatusAccepted)
+				return
+			}
+			if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
+				// Batches left MCP in 2025-06-18; say so instead of "not valid json".
+				writeJSONRPCError(w, http.StatusBadRequest, -32600,
+					"JSON-RPC batches are not supported: send one request per POST")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

@@ -94,6 +94,9 @@ func TestRoutes(t *testing.T) {
 			wantStatus: 200,
 			wantHeader: map[string]string{"Access-Control-Allow-Origin": "http://127.0.0.1:6274"}},
 		{name: "unknown path", method: "GET", path: "/nope", wantStatus: 404},
+		{name: "ready HEAD", method: "HEAD", path: "/ready", wantStatus: 200},
+		{name: "batch is refused plainly", method: "POST", path: "/mcp",
+			body: "[" + initialize + "]", wantStatus: 400, wantBody: "batches are not supported"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -153,6 +156,7 @@ func TestBearerTokens(t *testing.T) {
 		{"wrong token", "Bearer nope-nope-nope-nope", 401},
 		{"wrong scheme", "Basic " + token, 401},
 		{"right token", "Bearer " + token, 200},
+		{"scheme in lower case", "bearer " + token, 200},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

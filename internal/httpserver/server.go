@@ -10,6 +10,8 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/solana-mcp/solana-mcp-server/internal/errclass"
 )
 
 // ErrForced is returned by [Server.Run] when a second signal cut the shutdown short, or
@@ -35,6 +37,12 @@ func DefaultTimeouts(rpcTimeout time.Duration) Timeouts {
 	}
 }
 
+// shutdownMargin is how long before the shutdown deadline in-flight calls are cancelled:
+// long enough to write their answers.
+func shutdownMargin(timeout time.Duration) time.Duration {
+	return min(2*time.Second, timeout/4)
+}
+
 // Server is one replica's HTTP server with its readiness state.
 type Server struct {
 	http            *http.Server
@@ -44,6 +52,8 @@ type Server struct {
 	shutdownTimeout time.Duration
 	// draining makes every response carry "Connection: close".
 	draining *atomic.Bool
+	// stopCalls cuts in-flight tool calls short, with errclass.ErrShuttingDown as cause.
+	stopCalls context.CancelCauseFunc
 }
 
 // Config configures [New].
@@ -54,6 +64,10 @@ type Config struct {
 	Timeouts        Timeouts
 	DrainDelay      time.Duration
 	ShutdownTimeout time.Duration
+	// StopCalls, when set, is called shortly before the shutdown deadline to cut calls
+	// still in flight short (see mcpserver.Options.Stop); they then answer with a tool
+	// error instead of losing their connection.
+	StopCalls context.CancelCauseFunc
 }
 
 // New builds a server; Ready is set true by Run once it listens.
@@ -70,8 +84,13 @@ func New(c Config) *Server {
 		}
 		next.ServeHTTP(w, r)
 	})
+	stopCalls := c.StopCalls
+	if stopCalls == nil {
+		stopCalls = func(error) {}
+	}
 	return &Server{
-		draining: draining,
+		draining:  draining,
+		stopCalls: stopCalls,
 		http: &http.Server{
 			Handler:           handler,
 			ReadHeaderTimeout: c.Timeouts.ReadHeader,
@@ -128,6 +147,13 @@ func (s *Server) Run(ln net.Listener, signals <-chan os.Signal) error {
 		"shutdown_timeout", s.shutdownTimeout)
 	ctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
+	// Calls still running shortly before the deadline are cut short, so that each still
+	// gets an answer (a tool error saying to retry) instead of a dropped connection.
+	cutoff := time.AfterFunc(s.shutdownTimeout-shutdownMargin(s.shutdownTimeout), func() {
+		s.log.Warn("shutdown deadline near: cancelling calls still in flight")
+		s.stopCalls(errclass.ErrShuttingDown)
+	})
+	defer cutoff.Stop()
 	done := make(chan error, 1)
 	go func() { done <- s.http.Shutdown(ctx) }()
 

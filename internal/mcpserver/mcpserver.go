@@ -46,6 +46,10 @@ type Options struct {
 	// Toolsets are the tool groups offered; EnableWrite adds the write tools.
 	Toolsets    []string
 	EnableWrite bool
+	// Stop, when cancelled, cuts every call's upstream work short with the context's
+	// cause (errclass.ErrShuttingDown at shutdown). The HTTP request itself stays alive,
+	// so the call still answers with a tool error.
+	Stop context.Context
 }
 
 // New builds the MCP server with the selected tools registered.
@@ -99,6 +103,9 @@ func toolOf(m *tools.Method, networks []string) mcp.Tool {
 
 func ptr[T any](v T) *T { return &v }
 
+// ms renders a duration as milliseconds for logs.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 type handler struct {
 	method   *tools.Method
 	opts     Options
@@ -124,11 +131,19 @@ func (h *handler) handle(ctx context.Context,
 	call, err := h.method.Prepare(rawArguments(req), h.toolOpts)
 	if err != nil {
 		h.opts.Metrics.ToolCall(name, h.toolOpts.Networks[0], errclass.Validation, time.Since(start))
-		h.opts.Logger.Debug("tool call rejected", "method", name, "err", err)
+		h.opts.Logger.Debug("tool call rejected", "method", name, "error_type", "validation",
+			"err", err)
 		return mcp.NewToolResultError(err.Error()), nil
 	}
 
 	nw := h.opts.Upstream.Network(call.Network)
+	if h.opts.Stop != nil {
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		stop := context.AfterFunc(h.opts.Stop, func() { cancel(context.Cause(h.opts.Stop)) })
+		defer stop()
+	}
 	if h.opts.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, h.opts.Timeout)
@@ -143,14 +158,19 @@ func (h *handler) handle(ctx context.Context,
 			class = ue.Class
 		}
 		h.opts.Metrics.ToolCall(name, call.Network, class, took)
-		h.opts.Logger.Warn("tool call failed", "method", name, "network", call.Network,
-			"error_type", string(class), "duration", took, "err", err)
+		level := slog.LevelWarn
+		if ue != nil && ue.ClientCancelled() {
+			level = slog.LevelDebug // the client left; nothing went wrong here
+		}
+		h.opts.Logger.Log(ctx, level, "tool call failed", "method", name,
+			"network", call.Network, "error_type", string(class), "duration_ms", ms(took),
+			"err", err)
 		return mcp.NewToolResultError(h.errorText(err)), nil
 	}
 
 	h.opts.Metrics.ToolCall(name, call.Network, "", took)
 	h.opts.Logger.Debug("tool call", "method", name, "network", call.Network,
-		"duration", took, "bytes", len(result))
+		"duration_ms", ms(took), "bytes", len(result))
 	return resultOf(result), nil
 }
 

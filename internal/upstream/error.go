@@ -41,6 +41,12 @@ type Error struct {
 	// maybeApplied marks a write that a node may have received: advice to retry would
 	// risk acting twice, so the message gives none.
 	maybeApplied bool
+	// shutdown marks a call cut short by this replica's shutdown.
+	shutdown bool
+	// cancelled marks a call its client gave up on.
+	cancelled bool
+	// setAside marks a call refused at once because the URL's breaker is open.
+	setAside bool
 
 	cause error
 }
@@ -49,6 +55,10 @@ type Error struct {
 func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) Error() string {
+	if e.setAside {
+		return fmt.Sprintf("upstream on %s (%s) %s; retrying later may help\n%s",
+			e.Network, e.Upstream, e.Detail, e.Hint)
+	}
 	var b strings.Builder
 	where := e.Network
 	if e.Upstream != "" {
@@ -89,7 +99,11 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "upstream on %s refused the request (HTTP %d); "+
 			"check the provider API key in the server's configuration", where, e.HTTPStatus)
 	default:
-		fmt.Fprintf(&b, "upstream on %s: %s", where, e.Detail)
+		if e.shutdown {
+			b.WriteString(e.Detail)
+		} else {
+			fmt.Fprintf(&b, "upstream on %s: %s", where, e.Detail)
+		}
 	}
 	msg := b.String()
 	if e.maybeApplied {
@@ -100,6 +114,9 @@ func (e *Error) Error() string {
 	}
 	return msg
 }
+
+// ClientCancelled reports whether the call ended because its client went away.
+func (e *Error) ClientCancelled() bool { return e.cancelled }
 
 // Retryable reports whether the same call may succeed on another URL or a bit later.
 func (e *Error) Retryable() bool {
@@ -161,12 +178,19 @@ func transportError(ctx context.Context, err error) *Error {
 	var netErr net.Error
 	var dnsErr *net.DNSError
 	switch {
+	case errors.Is(context.Cause(ctx), errclass.ErrShuttingDown):
+		e.Class = errclass.Server
+		e.Detail = "this replica is shutting down and could not finish the call in time; " +
+			"retry it, another replica will answer"
+		e.shutdown = true
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
 		e.Class = errclass.Timeout
 		e.Detail = "deadline exceeded"
 	case errors.Is(err, context.Canceled):
+		// The client went away (its connection closed): nobody reads this answer.
 		e.Class = errclass.Network
 		e.Detail = "call cancelled by the client"
+		e.cancelled = true
 	case errors.As(err, &dnsErr):
 		e.Detail = "cannot resolve the upstream host"
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -187,10 +211,15 @@ func transportError(ctx context.Context, err error) *Error {
 }
 
 // mayHaveReachedNode reports whether a failed request may have been received by the
-// node. Only a refused connection or a failed DNS lookup proves it was not, which is
-// what decides if a write (sendTransaction) may go to the next URL.
+// node. Only a refused connection, a failed DNS lookup, or an HTTP 429/401/403 refusal
+// prove it was not; that decides if a write (sendTransaction) may go to the next URL.
 func mayHaveReachedNode(err *Error) bool {
-	if err.Class != errclass.Network {
+	switch err.Class {
+	case errclass.RateLimited, errclass.Auth:
+		// Refused at the door (429, 401, 403): the node did not take it.
+		return err.HTTPStatus == 0
+	case errclass.Network:
+	default:
 		return true
 	}
 	var dnsErr *net.DNSError

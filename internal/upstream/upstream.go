@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -80,6 +81,23 @@ type endpoint struct {
 	rpc     jsonrpc.RPCClient
 	breaker *gobreaker.CircuitBreaker[json.RawMessage]
 	limiter *rate.Limiter // nil: no limit
+	// lastFailure is the latest failure that counted against the URL's health.
+	lastFailure atomic.Pointer[Error]
+}
+
+// setAsideError describes a call refused because the URL's breaker is open: it keeps
+// the class and text of the failure that set the URL aside.
+func (ep *endpoint) setAsideError(network string, cooldown time.Duration, cause error) *Error {
+	e := &Error{Class: errclass.Upstream, Network: network, Upstream: ep.label, cause: cause}
+	reason := "repeated failures"
+	if last := ep.lastFailure.Load(); last != nil {
+		e.Class, e.HTTPStatus, e.RetryAfter = last.Class, last.HTTPStatus, last.RetryAfter
+		reason = strings.ReplaceAll(last.Error(), "; retrying later may help", "")
+	}
+	e.Detail = fmt.Sprintf("set aside for up to %s after repeated failures", cooldown)
+	e.Hint = "last failure: " + reason
+	e.setAside = true
+	return e
 }
 
 // New builds a client for the networks, sharing one pooled HTTP client.
@@ -110,9 +128,17 @@ func New(networks []config.Network, opts Options) *Client {
 	c := &Client{networks: map[string]*Network{}, http: hc}
 	for _, n := range networks {
 		nw := &Network{name: n.Name, opts: opts}
+		seen := map[string]int{}
 		for _, u := range n.URLs {
-			nw.endpoints = append(nw.endpoints, nw.newEndpoint(hc, u.String(),
-				config.RedactURL(u), n.Headers))
+			// Two URLs on one host (say, two API keys of one provider) keep apart in
+			// metrics and logs by their position: "https://host#2".
+			label := config.RedactURL(u)
+			seen[label]++
+			if seen[label] > 1 {
+				label = fmt.Sprintf("%s#%d", label, seen[label])
+			}
+			nw.endpoints = append(nw.endpoints, nw.newEndpoint(hc, u.String(), label,
+				n.Headers))
 		}
 		c.networks[n.Name] = nw
 		c.names = append(c.names, n.Name)
@@ -170,7 +196,8 @@ func (n *Network) newEndpoint(hc *http.Client, rawURL, label string,
 		},
 		IsExcluded: func(err error) bool {
 			// A caller that gave up says nothing about the URL's health.
-			return errors.Is(err, context.Canceled)
+			var ue *Error
+			return errors.As(err, &ue) && (ue.cancelled || ue.shutdown)
 		},
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			log.Warn("upstream breaker state changed", "network", netName,
@@ -280,11 +307,12 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 		if !errors.As(err, &ue) {
 			// The breaker refused the URL: it is set aside for now.
 			if last == nil {
-				last = &Error{Class: errclass.Upstream, Network: n.name, Upstream: ep.label,
-					Detail: "set aside after repeated failures; retry in a few seconds",
-					cause:  err}
+				last = ep.setAsideError(n.name, n.opts.Cooldown, err)
 			}
 			continue
+		}
+		if ue.unhealthy() {
+			ep.lastFailure.Store(ue)
 		}
 		last = ue
 		if ctx.Err() != nil {
@@ -366,6 +394,10 @@ func (n *Network) send(ctx context.Context, ep *endpoint, method string,
 	if callErr != nil {
 		callErr.Network, callErr.Upstream = n.name, ep.label
 		outcome = string(callErr.Class)
+		if callErr.cancelled || callErr.shutdown {
+			// Our side gave up; it says nothing about the upstream.
+			outcome = "cancelled"
+		}
 	}
 	if m := n.opts.Metrics; m != nil {
 		m.UpstreamRequest(n.name, ep.label, outcome, took)

@@ -255,7 +255,6 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 		fault rpcfake.Fault
 	}{
 		{"HTTP 500", rpcfake.Fault{Status: 500}},
-		{"HTTP 429", rpcfake.Fault{Status: 429}},
 		{"reset after receiving", rpcfake.Fault{Reset: true}},
 		{"node behind", rpcfake.Fault{Status: 200, Body: []byte(
 			`{"jsonrpc":"2.0","error":{"code":-32005,"message":"Node is unhealthy"},"id":1}`)}},
@@ -303,6 +302,58 @@ func TestWriteMovesOnWhenNotReceived(t *testing.T) {
 	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, true)
 	if err != nil || string(res) != `"sig"` {
 		t.Fatalf("res=%s err=%v, want the second URL's answer", res, err)
+	}
+}
+
+func TestWriteMovesOnAfterRateLimit(t *testing.T) {
+	// A 429 is a refusal at the door: the node never took the transaction.
+	first, second := node(t), node(t)
+	first.SetFault(rpcfake.AnyMethod, &rpcfake.Fault{Status: 429})
+	second.SetResult("sendTransaction", json.RawMessage(`"sig"`))
+	n, _ := newNetwork(t, Options{}, first.URL(), second.URL())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, true)
+	if err != nil || string(res) != `"sig"` {
+		t.Fatalf("res=%s err=%v, want the second URL's answer", res, err)
+	}
+	if second.Count("sendTransaction") != 1 {
+		t.Errorf("second URL got %d sends, want 1", second.Count("sendTransaction"))
+	}
+}
+
+func TestSameHostURLsKeepApart(t *testing.T) {
+	s := node(t)
+	n, m := newNetwork(t, Options{}, s.URL()+"/KEY1", s.URL()+"/KEY2")
+	if _, err := callSlot(t, n, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	label := config.RedactURLString(s.URL())
+	for _, l := range []string{label, label + "#2"} {
+		up := metricValue(m, "solana_mcp_upstream_up",
+			map[string]string{"network": "mainnet", "upstream": l})
+		if up != 1 {
+			t.Errorf("upstream_up{upstream=%q} = %v, want 1", l, up)
+		}
+	}
+}
+
+func TestSetAsideKeepsTheCause(t *testing.T) {
+	s := node(t)
+	s.SetFault(rpcfake.AnyMethod, &rpcfake.Fault{Status: 502})
+	n, _ := newNetwork(t, Options{Cooldown: time.Minute}, s.URL())
+	for i := 0; i < failuresToTrip; i++ {
+		_, _ = callSlot(t, n, 5*time.Second)
+	}
+	_, err := callSlot(t, n, 5*time.Second)
+	if err == nil || err.Class != errclass.Upstream || !strings.Contains(err.Error(), "set aside") ||
+		!strings.Contains(err.Error(), "last failure: upstream on mainnet") ||
+		!strings.Contains(err.Error(), "HTTP 502") {
+		t.Fatalf("err = %v, want set aside naming the last failure (HTTP 502)", err)
+	}
+	if s.Count("getSlot") != failuresToTrip {
+		t.Errorf("node got %d requests, want %d", s.Count("getSlot"), failuresToTrip)
 	}
 }
 

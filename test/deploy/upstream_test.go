@@ -30,12 +30,17 @@ type fixture struct {
 	} `json:"response"`
 }
 
-// fixturesDir returns the shared fixture directory beside the repository.
+// fixturesDir returns the shared fixture directory beside the repository, or the one
+// SOLANA_FIXTURES_DIR names (as for the main module's tests).
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "fixtures", "solana")
+	dir := os.Getenv("SOLANA_FIXTURES_DIR")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(t), "..", "shared", "fixtures", "solana")
+	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("fixtures: %v", err)
+		t.Fatalf("fixtures: %v (the checkout sits beside shared/, or set SOLANA_FIXTURES_DIR)",
+			err)
 	}
 	return dir
 }

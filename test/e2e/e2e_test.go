@@ -467,6 +467,45 @@ func TestShutdownDrainsInFlightCalls(t *testing.T) {
 	}
 }
 
+// TestShutdownAnswersCallsThatOutlastIt: a call still waiting on the node near the
+// shutdown deadline gets a tool error telling the client to retry, instead of a dropped
+// connection, and the process still exits 0 in time.
+func TestShutdownAnswersCallsThatOutlastIt(t *testing.T) {
+	node := rpcfake.New()
+	defer node.Close()
+	node.SetFault("getSlot", &rpcfake.Fault{Hang: true})
+
+	const drain, shutdown = 300 * time.Millisecond, 2 * time.Second
+	srv := start(t, "SOLANA_RPC_URL="+node.URL(), "SOLANA_MCP_RPC_TIMEOUT=30s",
+		"SOLANA_MCP_DRAIN_DELAY="+drain.String(), "SOLANA_MCP_SHUTDOWN_TIMEOUT="+shutdown.String())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cs := connect(t, ctx, srv.base+"/mcp", "2025-11-25")
+
+	done := make(chan *mcp.CallToolResult, 1)
+	go func() {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "getSlot",
+			Arguments: json.RawMessage(`{}`)})
+		if err != nil {
+			t.Errorf("call failed at the protocol level: %v", err)
+		}
+		done <- res
+	}()
+	waitFor(t, 5*time.Second, func() bool { return node.Count("getSlot") == 1 })
+	sigAt := time.Now()
+	srv.signal(syscall.SIGTERM)
+
+	res := <-done
+	if res == nil || !res.IsError || !strings.Contains(text(t, res), "shutting down") {
+		t.Fatalf("in-flight call answered %+v, want a tool error about the shutdown", res)
+	}
+	code, exited := srv.wait(drain + shutdown + time.Second)
+	if !exited || code != 0 {
+		t.Fatalf("exited=%v status=%d after %s, want 0 within drain+shutdown",
+			exited, code, time.Since(sigAt))
+	}
+}
+
 // TestSecondSignalExitsAtOnce: a second signal during the drain exits with status 1.
 func TestSecondSignalExitsAtOnce(t *testing.T) {
 	node := rpcfake.New()
