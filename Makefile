@@ -22,7 +22,7 @@ build:
 
 ## run: serve on :8080 against Solana mainnet-beta (override with SOLANA_RPC_URL=...)
 run:
-	go run ./cmd/$(BINARY) serve
+	go run -ldflags '$(LDFLAGS)' ./cmd/$(BINARY) serve
 
 ## test: every test: unit, end-to-end through the binary, deployment checks, cluster proof
 test: test-unit test-deploy

@@ -163,7 +163,7 @@ func build(c *config.Config, logTo io.Writer, e env) (*app, int) {
 	log.Info("starting solana-mcp-server",
 		"version", buildinfo.Version, "commit", buildinfo.Commit, "go", buildinfo.GoVersion(),
 		"networks", strings.Join(nets, ","), "commitment", s.Commitment,
-		"rpc_timeout", s.RPCTimeout, "write_tools", s.EnableWrite,
+		"rpc_timeout", s.RPCTimeout.String(), "write_tools", s.EnableWrite,
 		"toolsets", strings.Join(s.Toolsets, ","), "tools", len(a.mcp.ListTools()),
 		"max_tx_version", s.MaxTxVersion, "auth", len(s.AuthTokens) > 0)
 	return a, exitOK
@@ -219,6 +219,8 @@ func serve(c *config.Config, e env) int {
 }
 
 func stdio(c *config.Config, e env) int {
+	// stdio never listens: a PORT set by the surroundings must not stop it.
+	c.Listen, c.Port = ":0", ""
 	// stdout carries the protocol: logs go to stderr only.
 	a, status := build(c, e.stderr, e)
 	if a == nil {
@@ -238,7 +240,10 @@ func stdio(c *config.Config, e env) int {
 
 	srv := server.NewStdioServer(a.mcp)
 	srv.SetErrorLogger(slog.NewLogLogger(a.log.Handler(), slog.LevelError))
-	err := srv.Listen(ctx, e.stdin, e.stdout)
+	pending := newPendingCalls()
+	in := &trackingReader{r: e.stdin, p: pending, limit: a.settings.RPCTimeout + 2*time.Second}
+	out := &trackingWriter{w: e.stdout, p: pending}
+	err := srv.Listen(ctx, in, out)
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
 		a.log.Error("stdio server stopped", "err", err)
 		return exitFailed

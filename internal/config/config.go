@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -121,7 +122,8 @@ type Network struct {
 // Toolsets are the tool groups that SOLANA_MCP_TOOLSETS may name.
 var Toolsets = []string{"accounts", "blocks", "transactions", "tokens", "network"}
 
-// Error is a configuration error: it names the environment variable and its value.
+// Error is a configuration error: it names the environment variable, its flag and the
+// value.
 type Error struct {
 	Var    string
 	Value  string
@@ -129,7 +131,22 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if flag := flagFor(e.Var); flag != "" {
+		return fmt.Sprintf("invalid %s=%q (flag %s): %s", e.Var, e.Value, flag, e.Reason)
+	}
 	return fmt.Sprintf("invalid %s=%q: %s", e.Var, e.Value, e.Reason)
+}
+
+// flagFor returns the flag that sets the environment variable env, from Config's tags.
+func flagFor(env string) string {
+	t := reflect.TypeOf(Config{})
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Tag.Get("env") == env {
+			return "--" + f.Tag.Get("name")
+		}
+	}
+	return ""
 }
 
 var networkName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
@@ -390,6 +407,10 @@ func (c *Config) resolveHTTPAccess(s *Settings, _ func(string) (string, bool)) e
 		}
 		s.AllowedOrigins = append(s.AllowedOrigins, strings.ToLower(u.Scheme+"://"+u.Host))
 	}
+	if strings.TrimSpace(c.AuthTokens) != "" && len(splitList(c.AuthTokens)) == 0 {
+		return &Error{"SOLANA_MCP_AUTH_TOKENS", "<redacted>",
+			"holds no token; give comma-separated tokens, or leave it unset to turn auth off"}
+	}
 	for _, t := range splitList(c.AuthTokens) {
 		if len(t) < 16 {
 			return &Error{"SOLANA_MCP_AUTH_TOKENS", "<redacted>",
@@ -418,9 +439,15 @@ func parseURLs(list, sep string) ([]*url.URL, error) {
 			continue
 		}
 		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			return nil, fmt.Errorf("URL %q: want an http:// or https:// URL with a host",
 				RedactURLString(raw))
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return nil, fmt.Errorf("URL %q: port %s is not from 1 to 65535",
+					RedactURLString(raw), p)
+			}
 		}
 		out = append(out, u)
 	}

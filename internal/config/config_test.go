@@ -96,6 +96,13 @@ func TestResolveErrors(t *testing.T) {
 			wantVar: "SOLANA_MCP_TOOLSETS"},
 		{name: "negative rps", mutate: func(c *Config) { c.UpstreamRPS = -1 },
 			wantVar: "SOLANA_MCP_UPSTREAM_RPS"},
+		{name: "URL port out of range",
+			mutate:  func(c *Config) { c.RPCURL = "http://127.0.0.1:99999/" },
+			wantVar: "SOLANA_RPC_URL"},
+		{name: "token list without tokens", mutate: func(c *Config) { c.AuthTokens = " , " },
+			wantVar: "SOLANA_MCP_AUTH_TOKENS"},
+		{name: "flag is named too", mutate: func(c *Config) { c.Commitment = "max" },
+			wantVar: "(flag --commitment)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -131,7 +131,7 @@ func (s *Server) Run(ln net.Listener, signals <-chan os.Signal) error {
 	s.ready.Store(false)
 	s.draining.Store(true)
 	s.log.Info("draining: readiness is now 503, still serving",
-		"signal", sig.String(), "drain_delay", s.drainDelay)
+		"signal", sig.String(), "drain_delay", s.drainDelay.String())
 
 	timer := time.NewTimer(s.drainDelay)
 	defer timer.Stop()
@@ -144,7 +144,7 @@ func (s *Server) Run(ln net.Listener, signals <-chan os.Signal) error {
 	}
 
 	s.log.Info("closing listener; waiting for in-flight requests",
-		"shutdown_timeout", s.shutdownTimeout)
+		"shutdown_timeout", s.shutdownTimeout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
 	// Calls still running shortly before the deadline are cut short, so that each still

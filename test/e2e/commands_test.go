@@ -125,3 +125,45 @@ func TestHealthcheckAndVersion(t *testing.T) {
 		t.Errorf("version: %v %q", err, out)
 	}
 }
+
+// TestStdioPipedInput: a script that writes its requests and closes stdin still gets
+// every answer; the server exits once they are out.
+func TestStdioPipedInput(t *testing.T) {
+	node := rpcfake.New()
+	defer node.Close()
+	node.SetResult("getSlot", []byte("4242"))
+	node.SetFault("getSlot", &rpcfake.Fault{Delay: 300 * time.Millisecond})
+
+	input := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",` +
+			`"capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"getSlot","arguments":{}}}`,
+	}, "\n") + "\n"
+	cmd := exec.Command(binary, "stdio")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SOLANA_RPC_URL=" + node.URL(), "PORT=abc"}
+	cmd.Stdin = strings.NewReader(input)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("stdio: %v\n%s", err, out)
+	}
+	var answered bool
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var m struct {
+			ID     int `json:"id"`
+			Result struct {
+				Content []struct {
+					Text string `json:"text"`
+				} `json:"content"`
+				IsError bool `json:"isError"`
+			} `json:"result"`
+		}
+		if json.Unmarshal([]byte(line), &m) == nil && m.ID == 2 {
+			answered = !m.Result.IsError && len(m.Result.Content) == 1 &&
+				m.Result.Content[0].Text == "4242"
+		}
+	}
+	if !answered {
+		t.Fatalf("getSlot was not answered with 4242; stdout:\n%s", out)
+	}
+}
