@@ -149,7 +149,7 @@ func (h *handler) handle(ctx context.Context,
 		ctx, cancel = context.WithTimeout(ctx, h.opts.Timeout)
 		defer cancel()
 	}
-	result, err := nw.Call(ctx, name, call.Params, h.method.Write)
+	result, err := nw.Call(ctx, name, call.Params, h.kind())
 	took := time.Since(start)
 	if err != nil {
 		class := errclass.Server
@@ -172,6 +172,17 @@ func (h *handler) handle(ctx context.Context,
 	h.opts.Logger.Debug("tool call", "method", name, "network", call.Network,
 		"duration_ms", ms(took), "bytes", len(result))
 	return resultOf(result), nil
+}
+
+// kind tells the upstream how the method may be sent.
+func (h *handler) kind() upstream.Kind {
+	switch {
+	case h.method.Write:
+		return upstream.Write
+	case h.method.Probe:
+		return upstream.Probe
+	}
+	return upstream.Read
 }
 
 // errorText adds, for a result over the size limit, the arguments that narrow it.

@@ -447,7 +447,8 @@ func networkMethods() []*Method {
 		},
 		{
 			Name: "getHealth", Group: "network",
-			Doc: `"ok" if the node is healthy; an RPC error -32005 says how far behind it is.`,
+			Probe: true,
+			Doc:   `"ok" if the node is healthy; an RPC error -32005 says how far behind it is.`,
 		},
 		{
 			Name: "getIdentity", Group: "network",

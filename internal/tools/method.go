@@ -25,6 +25,9 @@ type Method struct {
 	// Write marks methods that change state or spend: sendTransaction, requestAirdrop.
 	// They are offered only when write tools are enabled and are never retried.
 	Write bool
+	// Probe marks methods whose node error is the answer itself (getHealth answers an
+	// unhealthy node with -32005): it is not retried, nor held against the URL.
+	Probe bool
 	// Params are the positional params, in order.
 	Params []Field
 	// Config are the members of the trailing config object; nil when there is none.

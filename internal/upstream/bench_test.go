@@ -48,7 +48,7 @@ func BenchmarkGetAccountInfoRaw(b *testing.B) {
 
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := n.Call(ctx, "getAccountInfo", params, false)
+		res, err := n.Call(ctx, "getAccountInfo", params, Read)
 		if err != nil || string(res) != want {
 			b.Fatalf("res=%s err=%v", res, err)
 		}

@@ -225,12 +225,26 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // Name is the network's configured name.
 func (n *Network) Name() string { return n.name }
 
+// Kind says how a call may be sent.
+type Kind int
+
+const (
+	// Read calls may be retried and sent to the next URL.
+	Read Kind = iota
+	// Write calls (sendTransaction, requestAirdrop) are never sent twice once a node
+	// may have received them.
+	Write
+	// Probe calls ask about the node itself (getHealth): a node error is the answer, so
+	// it is neither retried nor held against the URL.
+	Probe
+)
+
 // Call sends one JSON-RPC request and returns the node's result as raw JSON, exactly as
 // received ("null" for a null result). params are forwarded verbatim; nil omits them.
-// write marks calls that must never be sent twice (sendTransaction, requestAirdrop).
 // Failures are *[Error].
 func (n *Network) Call(ctx context.Context, method string, params []json.RawMessage,
-	write bool) (json.RawMessage, error) {
+	kind Kind) (json.RawMessage, error) {
+	write := kind == Write
 	var args []any
 	if params != nil {
 		args = make([]any, len(params))
@@ -249,7 +263,7 @@ func (n *Network) Call(ctx context.Context, method string, params []json.RawMess
 	}
 	var last *Error
 	for round := 0; round < rounds; round++ {
-		res, err, final := n.round(ctx, method, args, write)
+		res, err, final := n.round(ctx, method, args, kind)
 		if err == nil {
 			return res, nil
 		}
@@ -282,7 +296,8 @@ func (n *Network) Call(ctx context.Context, method string, params []json.RawMess
 // round tries each URL once, in order, skipping those set aside. final reports that the
 // error must not be retried.
 func (n *Network) round(ctx context.Context, method string, args []any,
-	write bool) (json.RawMessage, *Error, bool) {
+	kind Kind) (json.RawMessage, *Error, bool) {
+	write := kind == Write
 	var last *Error
 	for i, ep := range n.endpoints {
 		if err := n.waitForSlot(ctx, ep); err != nil {
@@ -294,6 +309,9 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 			actx, cancel := attemptContext(ctx, len(n.endpoints)-i, write)
 			defer cancel()
 			r, e := n.send(actx, ep, method, args)
+			if e != nil && e.Class == errclass.RPC && kind == Probe {
+				e.final = true // the node's answer about itself, not a fault to route around
+			}
 			if e != nil {
 				return nil, e
 			}
@@ -380,11 +398,6 @@ func (n *Network) send(ctx context.Context, ep *endpoint, method string,
 			result, callErr = n.decode(ctx, resp)
 			return nil
 		})
-	if callErr != nil && callErr.Class == errclass.RPC && method == "getHealth" {
-		// getHealth reports an unhealthy node as a JSON-RPC error: that is the answer
-		// to the question asked, not a fault of the node to route around.
-		callErr.final = true
-	}
 	if err != nil {
 		callErr = transportError(ctx, err)
 	}

@@ -60,7 +60,7 @@ func callSlot(t *testing.T, n *Network, timeout time.Duration) (json.RawMessage,
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	res, err := n.Call(ctx, "getSlot", nil, false)
+	res, err := n.Call(ctx, "getSlot", nil, Read)
 	if err == nil {
 		return res, nil
 	}
@@ -240,7 +240,7 @@ func TestClientCancellationReachesUpstream(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := n.Call(ctx, "getSlot", nil, false)
+	_, err := n.Call(ctx, "getSlot", nil, Read)
 	if err == nil || time.Since(start) > 2*time.Second {
 		t.Fatalf("err=%v after %s; want a quick failure after cancel", err, time.Since(start))
 	}
@@ -267,7 +267,7 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, true)
+			_, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, Write)
 			if err == nil {
 				t.Fatal("write succeeded, want the first URL's failure")
 			}
@@ -299,7 +299,7 @@ func TestWriteMovesOnWhenNotReceived(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, true)
+	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, Write)
 	if err != nil || string(res) != `"sig"` {
 		t.Fatalf("res=%s err=%v, want the second URL's answer", res, err)
 	}
@@ -314,7 +314,7 @@ func TestWriteMovesOnAfterRateLimit(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, true)
+	res, err := n.Call(ctx, "sendTransaction", []json.RawMessage{json.RawMessage(`"tx"`)}, Write)
 	if err != nil || string(res) != `"sig"` {
 		t.Fatalf("res=%s err=%v, want the second URL's answer", res, err)
 	}
@@ -416,7 +416,7 @@ func TestCustomHeadersReachUpstream(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := c.Network("mainnet").Call(ctx, "getSlot", nil, false); err != nil {
+	if _, err := c.Network("mainnet").Call(ctx, "getSlot", nil, Read); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.Requests()[0].Header.Get("x-api-key"); got != "k123" {
@@ -518,11 +518,34 @@ func TestCallerCausedNodeErrorsDoNotTripTheBreaker(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for i := 0; i < 3; i++ {
-		if _, err := n.Call(ctx, "getBalance", nil, false); err == nil {
+		if _, err := n.Call(ctx, "getBalance", nil, Read); err == nil {
 			t.Fatal("want the node's -32016")
 		}
 	}
 	if _, err := callSlot(t, n, 5*time.Second); err != nil {
 		t.Fatalf("getSlot after -32016 answers: %v; the URL must stay in use", err)
+	}
+}
+
+// TestProbeErrorIsTheAnswer: getHealth's -32005 says the node is behind; that is the
+// answer, so it is not sent to the next URL, retried, or held against the URL.
+func TestProbeErrorIsTheAnswer(t *testing.T) {
+	first, second := node(t), node(t)
+	first.SetResponse("getHealth", 200, json.RawMessage(`{"jsonrpc":"2.0","error":{"code":-32005,`+
+		`"message":"Node is behind by 42 slots","data":{"numSlotsBehind":42}},"id":1}`))
+	n, _ := newNetwork(t, Options{Retries: 2}, first.URL(), second.URL())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := 0; i < failuresToTrip+1; i++ {
+		_, err := n.Call(ctx, "getHealth", nil, Probe)
+		var ue *Error
+		if !errors.As(err, &ue) || ue.RPCCode != -32005 {
+			t.Fatalf("err = %v, want the node's -32005", err)
+		}
+	}
+	if first.Count("getHealth") != failuresToTrip+1 || second.Count("getHealth") != 0 {
+		t.Fatalf("first got %d, second %d; want every probe on the first URL only",
+			first.Count("getHealth"), second.Count("getHealth"))
 	}
 }
