@@ -3,6 +3,7 @@
 #   docker build \
 #     --build-arg VERSION="$(git describe --tags --always --dirty)" \
 #     --build-arg COMMIT="$(git rev-parse HEAD)" \
+#     --build-arg DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 #     -t solana-mcp-server .
 #
 # Needs BuildKit (the default builder since Docker 23) for the cache mounts.
@@ -29,6 +30,7 @@ COPY . .
 
 ARG VERSION=dev
 ARG COMMIT=unknown
+ARG DATE=unknown
 ARG TARGETOS
 ARG TARGETARCH
 RUN --mount=type=cache,target=/go/pkg/mod \
@@ -37,7 +39,8 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath \
       -ldflags "-s -w \
         -X github.com/solana-mcp/solana-mcp-server/internal/buildinfo.Version=${VERSION} \
-        -X github.com/solana-mcp/solana-mcp-server/internal/buildinfo.Commit=${COMMIT}" \
+        -X github.com/solana-mcp/solana-mcp-server/internal/buildinfo.Commit=${COMMIT} \
+        -X github.com/solana-mcp/solana-mcp-server/internal/buildinfo.Date=${DATE}" \
       -o /out/solana-mcp-server ./cmd/solana-mcp-server
 
 # ---- runtime ----------------------------------------------------------------------------

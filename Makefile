@@ -49,10 +49,13 @@ vet:
 	cd test/deploy && go vet ./...
 
 tidy-check:
-	@echo "==> go mod tidy check"
-	@cp go.mod /tmp/go.mod.bak && cp go.sum /tmp/go.sum.bak
-	@go mod tidy && diff -q go.mod /tmp/go.mod.bak >/dev/null && diff -q go.sum /tmp/go.sum.bak >/dev/null \
-		|| { cp /tmp/go.mod.bak go.mod; cp /tmp/go.sum.bak go.sum; echo "go.mod/go.sum not tidy"; exit 1; }
+	@echo "==> go mod tidy check (both modules)"
+	@for d in . test/deploy; do \
+		( cd $$d && cp go.mod go.mod.bak && cp go.sum go.sum.bak && go mod tidy && \
+		  cmp -s go.mod go.mod.bak && cmp -s go.sum go.sum.bak; ok=$$?; \
+		  mv go.mod.bak go.mod; mv go.sum.bak go.sum; \
+		  [ $$ok -eq 0 ] || { echo "$$d: go.mod/go.sum not tidy"; exit 1; } ) || exit 1; \
+	done
 
 ## fuzz: run the argument-checking fuzzer for a minute
 fuzz:

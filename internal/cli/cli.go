@@ -42,12 +42,15 @@ type commands struct {
 	Version     versionCmd     `cmd:"" help:"Print version, commit and Go version."`
 }
 
-type serveCmd struct{ config.Config }
+type serveCmd struct {
+	config.Config
+	config.HTTP
+}
 
 type stdioCmd struct{ config.Config }
 
 type healthcheckCmd struct {
-	Listen  string        `name:"listen" env:"SOLANA_MCP_LISTEN" default:":8080" help:"Listen address of the server to check."`
+	Listen  string        `name:"listen" env:"SOLANA_MCP_LISTEN" default:":8080" help:"Listen address of the server to check (an unspecified host means 127.0.0.1)."`
 	Port    string        `name:"port" env:"PORT" help:"Port of the server to check; overrides the port of --listen."`
 	URL     string        `name:"url" help:"Full URL to check instead (default http://127.0.0.1:<port>/health)."`
 	Timeout time.Duration `name:"timeout" default:"3s" help:"How long to wait for the answer."`
@@ -76,7 +79,6 @@ func run(args []string, e env) int {
 		kong.Name("solana-mcp-server"),
 		kong.Description("MCP server exposing the Solana JSON-RPC API as tools."),
 		kong.Writers(e.stdout, e.stderr),
-		kong.UsageOnError(),
 	)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "solana-mcp-server: %v\n", err)
@@ -90,7 +92,7 @@ func run(args []string, e env) int {
 
 	switch ctx.Command() {
 	case "serve":
-		return serve(&cmds.Serve.Config, e)
+		return serve(&cmds.Serve, e)
 	case "stdio":
 		return stdio(&cmds.Stdio.Config, e)
 	case "healthcheck":
@@ -117,15 +119,18 @@ type app struct {
 	stopCalls context.CancelCauseFunc
 }
 
-// build resolves the settings and wires the parts. A nil app means the status to exit
-// with has been reported.
-func build(c *config.Config, logTo io.Writer, e env) (*app, int) {
+// build resolves the settings (with the HTTP ones, when h is not nil) and wires the
+// parts. Logs go to stderr. A nil app means the status to exit with has been reported.
+func build(c *config.Config, h *config.HTTP, e env) (*app, int) {
 	s, err := c.Resolve(config.LookupEnv)
+	if err == nil && h != nil {
+		err = h.Resolve(s)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "solana-mcp-server: %s\n", oneLine(err.Error()))
 		return nil, exitConfig
 	}
-	log := newLogger(logTo, s.LogLevel, s.LogFormat)
+	log := newLogger(e.stderr, s.LogLevel, s.LogFormat)
 	m := metrics.New()
 	up := upstream.New(s.Networks, upstream.Options{
 		MaxConnsPerHost: s.UpstreamMaxConns,
@@ -177,8 +182,8 @@ func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-func serve(c *config.Config, e env) int {
-	a, status := build(c, e.stderr, e)
+func serve(cmd *serveCmd, e env) int {
+	a, status := build(&cmd.Config, &cmd.HTTP, e)
 	if a == nil {
 		return status
 	}
@@ -219,10 +224,8 @@ func serve(c *config.Config, e env) int {
 }
 
 func stdio(c *config.Config, e env) int {
-	// stdio never listens: a PORT set by the surroundings must not stop it.
-	c.Listen, c.Port = ":0", ""
 	// stdout carries the protocol: logs go to stderr only.
-	a, status := build(c, e.stderr, e)
+	a, status := build(c, nil, e)
 	if a == nil {
 		return status
 	}
@@ -254,15 +257,17 @@ func stdio(c *config.Config, e env) int {
 func (h *healthcheckCmd) run(e env) int {
 	target := h.URL
 	if target == "" {
-		_, port, err := net.SplitHostPort(h.Listen)
+		addr, err := config.ListenAddr(h.Listen, h.Port)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "solana-mcp-server: invalid SOLANA_MCP_LISTEN=%q\n", h.Listen)
-			return exitConfig
+			// Exit statuses of healthcheck are 0 and 1 only (SPEC §2).
+			fmt.Fprintf(e.stderr, "unhealthy: %s\n", oneLine(err.Error()))
+			return exitFailed
 		}
-		if h.Port != "" {
-			port = h.Port
+		host, port, _ := net.SplitHostPort(addr)
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			host = "127.0.0.1" // the server listens everywhere; loopback reaches it
 		}
-		target = "http://" + net.JoinHostPort("127.0.0.1", port) + "/health"
+		target = "http://" + net.JoinHostPort(host, port) + "/health"
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)

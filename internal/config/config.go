@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,11 +39,6 @@ type Config struct {
 	// a header: "mainnet:x-api-key=KEY;devnet:Authorization=Bearer T".
 	RPCHeaders string `name:"rpc-headers" env:"SOLANA_MCP_RPC_HEADERS" help:"Extra upstream request headers per network: 'mainnet:x-api-key=KEY;devnet:Authorization=Bearer T'." placeholder:"NET:NAME=VALUE;..."`
 
-	// Listen is the HTTP listen address; PORT, when set, replaces its port.
-	Listen string `name:"listen" env:"SOLANA_MCP_LISTEN" default:":8080" help:"HTTP listen address (PORT, if set, gives the port)."`
-	// Port overrides the port of Listen (platforms such as Cloud Run and Heroku set it).
-	Port string `name:"port" env:"PORT" help:"Listen port; overrides the port of --listen."`
-
 	// LogLevel is debug, info, warn or error; RUST_LOG is read when it is unset.
 	LogLevel string `name:"log-level" env:"SOLANA_MCP_LOG_LEVEL" help:"Log level: debug, info, warn, error (default info; RUST_LOG is read as a fallback)."`
 	// LogFormat is json or text.
@@ -49,11 +46,6 @@ type Config struct {
 
 	// RPCTimeout is the deadline of one tool call's upstream work, retries included.
 	RPCTimeout time.Duration `name:"rpc-timeout" env:"SOLANA_MCP_RPC_TIMEOUT" default:"30s" help:"Deadline of one upstream call, retries included."`
-	// DrainDelay is how long /ready answers 503 after SIGTERM while still serving.
-	DrainDelay time.Duration `name:"drain-delay" env:"SOLANA_MCP_DRAIN_DELAY" default:"5s" help:"After SIGTERM, how long /ready reports 503 while still serving."`
-	// ShutdownTimeout bounds how long in-flight calls may take once the drain delay ends.
-	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"SOLANA_MCP_SHUTDOWN_TIMEOUT" default:"20s" help:"After the drain delay, how long in-flight calls may take to finish."`
-
 	// EnableWriteTools exposes sendTransaction and requestAirdrop.
 	EnableWriteTools bool `name:"enable-write-tools" env:"SOLANA_MCP_ENABLE_WRITE_TOOLS" help:"Expose sendTransaction and requestAirdrop."`
 	// MaxTxVersion is the maxSupportedTransactionVersion sent when a caller gives none.
@@ -61,15 +53,9 @@ type Config struct {
 	// Toolsets limits the tools offered to these groups; empty or "all" offers every group.
 	Toolsets string `name:"toolsets" env:"SOLANA_MCP_TOOLSETS" default:"all" help:"Comma-separated tool groups to expose: accounts, blocks, transactions, tokens, network, or all."`
 
-	// MaxBodyBytes caps an incoming HTTP request body.
-	MaxBodyBytes int64 `name:"max-body-bytes" env:"SOLANA_MCP_MAX_BODY_BYTES" default:"1048576" help:"Largest MCP request body accepted, in bytes (larger ones get 413)."`
 	// MaxResultBytes caps an upstream response; larger results become a tool error that
 	// says how to narrow the request.
 	MaxResultBytes int64 `name:"max-result-bytes" env:"SOLANA_MCP_MAX_RESULT_BYTES" default:"8388608" help:"Largest upstream result returned, in bytes; a larger one is a tool error naming the arguments that narrow it."`
-	// AllowedOrigins lists browser origins allowed besides localhost ones.
-	AllowedOrigins string `name:"allowed-origins" env:"SOLANA_MCP_ALLOWED_ORIGINS" help:"Comma-separated browser Origins allowed to call /mcp besides http(s)://localhost, 127.0.0.1 and [::1]; '*' allows any."`
-	// AuthTokens, when set, makes /mcp require "Authorization: Bearer <token>".
-	AuthTokens string `name:"auth-tokens" env:"SOLANA_MCP_AUTH_TOKENS" help:"Comma-separated bearer tokens; when set, /mcp requires 'Authorization: Bearer <token>'."`
 
 	// UpstreamMaxConns caps concurrent connections to one upstream host.
 	UpstreamMaxConns int `name:"upstream-max-conns" env:"SOLANA_MCP_UPSTREAM_MAX_CONNS" default:"64" help:"Most concurrent connections to one upstream host (public Solana endpoints allow 40 per IP)."`
@@ -83,7 +69,27 @@ type Config struct {
 	UpstreamRPS float64 `name:"upstream-rps" env:"SOLANA_MCP_UPSTREAM_RPS" default:"0" help:"Requests per second allowed to each upstream URL (0: no limit). Calls wait for a slot within their deadline."`
 }
 
-// Settings is the checked, typed form of [Config].
+// HTTP holds the settings of the HTTP server, which the stdio mode does not have.
+type HTTP struct {
+	// Listen is the HTTP listen address; PORT, when set, replaces its port.
+	Listen string `name:"listen" env:"SOLANA_MCP_LISTEN" default:":8080" help:"HTTP listen address (PORT, if set, gives the port)."`
+	// Port overrides the port of Listen (platforms such as Cloud Run and Heroku set it).
+	Port string `name:"port" env:"PORT" help:"Listen port; overrides the port of --listen."`
+
+	// DrainDelay is how long /ready answers 503 after SIGTERM while still serving.
+	DrainDelay time.Duration `name:"drain-delay" env:"SOLANA_MCP_DRAIN_DELAY" default:"5s" help:"After SIGTERM, how long /ready reports 503 while still serving."`
+	// ShutdownTimeout bounds how long in-flight calls may take once the drain delay ends.
+	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"SOLANA_MCP_SHUTDOWN_TIMEOUT" default:"20s" help:"After the drain delay, how long in-flight calls may take to finish."`
+
+	// MaxBodyBytes caps an incoming HTTP request body.
+	MaxBodyBytes int64 `name:"max-body-bytes" env:"SOLANA_MCP_MAX_BODY_BYTES" default:"1048576" help:"Largest MCP request body accepted, in bytes (larger ones get 413)."`
+	// AllowedOrigins lists browser origins allowed besides localhost ones.
+	AllowedOrigins string `name:"allowed-origins" env:"SOLANA_MCP_ALLOWED_ORIGINS" help:"Comma-separated browser Origins allowed to call /mcp besides http(s)://localhost, 127.0.0.1 and [::1]; '*' allows any."`
+	// AuthTokens, when set, makes /mcp require "Authorization: Bearer <token>".
+	AuthTokens string `name:"auth-tokens" env:"SOLANA_MCP_AUTH_TOKENS" help:"Comma-separated bearer tokens; when set, /mcp requires 'Authorization: Bearer <token>'."`
+}
+
+// Settings is the checked, typed form of [Config] and [HTTP].
 type Settings struct {
 	// Networks holds the default network first, then the named ones in the order given.
 	Networks        []Network
@@ -139,11 +145,12 @@ func (e *Error) Error() string {
 
 // flagFor returns the flag that sets the environment variable env, from Config's tags.
 func flagFor(env string) string {
-	t := reflect.TypeOf(Config{})
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Tag.Get("env") == env {
-			return "--" + f.Tag.Get("name")
+	for _, t := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(HTTP{})} {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.Tag.Get("env") == env {
+				return "--" + f.Tag.Get("name")
+			}
 		}
 	}
 	return ""
@@ -151,15 +158,13 @@ func flagFor(env string) string {
 
 var networkName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
-// Resolve checks c and derives [Settings]. lookupEnv reads variables that have no flag
-// (RUST_LOG); pass os.LookupEnv.
+// Resolve checks c and derives [Settings]; the HTTP fields stay zero until
+// [HTTP.Resolve]. lookupEnv reads variables that have no flag (RUST_LOG); pass
+// os.LookupEnv.
 func (c *Config) Resolve(lookupEnv func(string) (string, bool)) (*Settings, error) {
 	s := &Settings{
 		RPCTimeout:            c.RPCTimeout,
-		DrainDelay:            c.DrainDelay,
-		ShutdownTimeout:       c.ShutdownTimeout,
 		EnableWrite:           c.EnableWriteTools,
-		MaxBodyBytes:          c.MaxBodyBytes,
 		MaxResultBytes:        c.MaxResultBytes,
 		UpstreamMaxConns:      c.UpstreamMaxConns,
 		UpstreamRetries:       c.UpstreamRetries,
@@ -171,12 +176,10 @@ func (c *Config) Resolve(lookupEnv func(string) (string, bool)) (*Settings, erro
 	steps := []func(*Settings, func(string) (string, bool)) error{
 		c.resolveNetworks,
 		c.resolveCommitment,
-		c.resolveListen,
 		c.resolveLogging,
 		c.resolveDurations,
 		c.resolveTools,
 		c.resolveLimits,
-		c.resolveHTTPAccess,
 	}
 	for _, step := range steps {
 		if err := step(s, lookupEnv); err != nil {
@@ -266,21 +269,46 @@ func (c *Config) resolveCommitment(s *Settings, _ func(string) (string, bool)) e
 	return &Error{"SOLANA_COMMITMENT", c.Commitment, "want processed, confirmed or finalized"}
 }
 
-func (c *Config) resolveListen(s *Settings, _ func(string) (string, bool)) error {
-	host, port, err := net.SplitHostPort(c.Listen)
+// Resolve checks h and fills the HTTP fields of s.
+func (h *HTTP) Resolve(s *Settings) error {
+	addr, err := ListenAddr(h.Listen, h.Port)
 	if err != nil {
-		return &Error{"SOLANA_MCP_LISTEN", c.Listen, "want host:port or :port, e.g. :8080"}
+		return err
 	}
-	if c.Port != "" {
-		port = c.Port
+	s.ListenAddr = addr
+	s.DrainDelay, s.ShutdownTimeout = h.DrainDelay, h.ShutdownTimeout
+	if h.DrainDelay < 0 {
+		return &Error{"SOLANA_MCP_DRAIN_DELAY", h.DrainDelay.String(),
+			"want a duration of at least 0s, e.g. 5s"}
+	}
+	if h.ShutdownTimeout < time.Millisecond {
+		return &Error{"SOLANA_MCP_SHUTDOWN_TIMEOUT", h.ShutdownTimeout.String(),
+			"want a duration of at least 1ms, e.g. 20s"}
+	}
+	if h.MaxBodyBytes < 1024 {
+		return &Error{"SOLANA_MCP_MAX_BODY_BYTES", strconv.FormatInt(h.MaxBodyBytes, 10),
+			"want a byte count of at least 1024"}
+	}
+	s.MaxBodyBytes = h.MaxBodyBytes
+	return h.resolveAccess(s)
+}
+
+// ListenAddr combines SOLANA_MCP_LISTEN (host:port) and PORT (which, when set, replaces
+// the port) into the address to listen on. Errors are *[Error].
+func ListenAddr(listen, portVar string) (string, error) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", &Error{"SOLANA_MCP_LISTEN", listen, "want host:port or :port, e.g. :8080"}
+	}
+	if portVar != "" {
+		port = portVar
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return &Error{"PORT", c.Port, "want a port number from 1 to 65535"}
+			return "", &Error{"PORT", portVar, "want a port number from 1 to 65535"}
 		}
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return &Error{"SOLANA_MCP_LISTEN", c.Listen, "want a port number from 0 to 65535"}
+		return "", &Error{"SOLANA_MCP_LISTEN", listen, "want a port number from 0 to 65535"}
 	}
-	s.ListenAddr = net.JoinHostPort(host, port)
-	return nil
+	return net.JoinHostPort(host, port), nil
 }
 
 func (c *Config) resolveLogging(s *Settings, lookupEnv func(string) (string, bool)) error {
@@ -318,8 +346,6 @@ func (c *Config) resolveDurations(s *Settings, _ func(string) (string, bool)) er
 		min  time.Duration
 	}{
 		{"SOLANA_MCP_RPC_TIMEOUT", c.RPCTimeout, time.Millisecond},
-		{"SOLANA_MCP_DRAIN_DELAY", c.DrainDelay, 0},
-		{"SOLANA_MCP_SHUTDOWN_TIMEOUT", c.ShutdownTimeout, time.Millisecond},
 		{"SOLANA_MCP_UPSTREAM_COOLDOWN", c.UpstreamCooldown, time.Millisecond},
 		{"SOLANA_MCP_UPSTREAM_MAX_RETRY_AFTER", c.UpstreamMaxRetryAfter, 0},
 	}
@@ -341,27 +367,23 @@ func (c *Config) resolveTools(s *Settings, _ func(string) (string, bool)) error 
 	s.MaxTxVersion = strconv.FormatUint(v, 10)
 
 	seen := map[string]bool{}
+	all := false
 	for _, name := range strings.Split(c.Toolsets, ",") {
 		name = strings.TrimSpace(strings.ToLower(name))
-		if name == "" {
-			continue
-		}
-		if name == "all" {
-			s.Toolsets = append([]string(nil), Toolsets...)
-			return nil
-		}
-		known := false
-		for _, t := range Toolsets {
-			known = known || t == name
-		}
-		if !known {
+		switch {
+		case name == "":
+		case name == "all":
+			all = true
+		case !slices.Contains(Toolsets, name):
 			return &Error{"SOLANA_MCP_TOOLSETS", c.Toolsets,
 				"want a comma-separated list of " + strings.Join(Toolsets, ", ") + " or all"}
-		}
-		if !seen[name] {
+		case !seen[name]:
 			seen[name] = true
 			s.Toolsets = append(s.Toolsets, name)
 		}
+	}
+	if all {
+		s.Toolsets = append([]string(nil), Toolsets...)
 	}
 	if len(s.Toolsets) == 0 {
 		return &Error{"SOLANA_MCP_TOOLSETS", c.Toolsets, "want at least one tool group, or all"}
@@ -370,10 +392,6 @@ func (c *Config) resolveTools(s *Settings, _ func(string) (string, bool)) error 
 }
 
 func (c *Config) resolveLimits(s *Settings, _ func(string) (string, bool)) error {
-	if c.MaxBodyBytes < 1024 {
-		return &Error{"SOLANA_MCP_MAX_BODY_BYTES", strconv.FormatInt(c.MaxBodyBytes, 10),
-			"want a byte count of at least 1024"}
-	}
 	if c.MaxResultBytes < 1024 {
 		return &Error{"SOLANA_MCP_MAX_RESULT_BYTES", strconv.FormatInt(c.MaxResultBytes, 10),
 			"want a byte count of at least 1024"}
@@ -386,15 +404,15 @@ func (c *Config) resolveLimits(s *Settings, _ func(string) (string, bool)) error
 		return &Error{"SOLANA_MCP_UPSTREAM_RETRIES", strconv.Itoa(c.UpstreamRetries),
 			"want a number of retries from 0 to 10"}
 	}
-	if c.UpstreamRPS < 0 {
+	if !(c.UpstreamRPS >= 0) || math.IsInf(c.UpstreamRPS, 0) { // also refuses NaN
 		return &Error{"SOLANA_MCP_UPSTREAM_RPS", strconv.FormatFloat(c.UpstreamRPS, 'g', -1, 64),
 			"want requests per second of 0 (no limit) or more"}
 	}
 	return nil
 }
 
-func (c *Config) resolveHTTPAccess(s *Settings, _ func(string) (string, bool)) error {
-	for _, o := range splitList(c.AllowedOrigins) {
+func (h *HTTP) resolveAccess(s *Settings) error {
+	for _, o := range splitList(h.AllowedOrigins) {
 		if o == "*" {
 			s.AllowAnyOrigin = true
 			continue
@@ -402,16 +420,16 @@ func (c *Config) resolveHTTPAccess(s *Settings, _ func(string) (string, bool)) e
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			(u.Path != "" && u.Path != "/") {
-			return &Error{"SOLANA_MCP_ALLOWED_ORIGINS", c.AllowedOrigins,
+			return &Error{"SOLANA_MCP_ALLOWED_ORIGINS", h.AllowedOrigins,
 				fmt.Sprintf("origin %q: want scheme://host[:port], e.g. https://app.example.com", o)}
 		}
 		s.AllowedOrigins = append(s.AllowedOrigins, strings.ToLower(u.Scheme+"://"+u.Host))
 	}
-	if strings.TrimSpace(c.AuthTokens) != "" && len(splitList(c.AuthTokens)) == 0 {
+	if strings.TrimSpace(h.AuthTokens) != "" && len(splitList(h.AuthTokens)) == 0 {
 		return &Error{"SOLANA_MCP_AUTH_TOKENS", "<redacted>",
 			"holds no token; give comma-separated tokens, or leave it unset to turn auth off"}
 	}
-	for _, t := range splitList(c.AuthTokens) {
+	for _, t := range splitList(h.AuthTokens) {
 		if len(t) < 16 {
 			return &Error{"SOLANA_MCP_AUTH_TOKENS", "<redacted>",
 				"each token must be at least 16 characters long"}
@@ -482,10 +500,16 @@ func redactList(list, sep string) string {
 	return strings.Join(parts, sep)
 }
 
+// redactNetworks renders SOLANA_MCP_NETWORKS for an error line: valid names as they
+// are, URLs as scheme://host, anything else (perhaps a URL with a key) as <redacted>.
 func redactNetworks(v string) string {
 	var parts []string
 	for _, entry := range strings.Split(v, ",") {
 		name, list, ok := strings.Cut(strings.TrimSpace(entry), "=")
+		name = strings.TrimSpace(name)
+		if !networkName.MatchString(name) {
+			name = "<redacted>"
+		}
 		if !ok {
 			parts = append(parts, name)
 			continue

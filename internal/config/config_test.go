@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -11,20 +12,33 @@ import (
 func defaults() Config {
 	return Config{
 		RPCURL: "https://api.mainnet-beta.solana.com", Commitment: "confirmed",
-		Network: "mainnet", Listen: ":8080", LogFormat: "json",
-		RPCTimeout: 30 * time.Second, DrainDelay: 5 * time.Second,
-		ShutdownTimeout: 20 * time.Second, MaxTxVersion: "1", Toolsets: "all",
-		MaxBodyBytes: 1 << 20, MaxResultBytes: 8 << 20, UpstreamMaxConns: 64,
+		Network: "mainnet", LogFormat: "json",
+		RPCTimeout: 30 * time.Second, MaxTxVersion: "1", Toolsets: "all",
+		MaxResultBytes: 8 << 20, UpstreamMaxConns: 64,
 		UpstreamRetries: 2, UpstreamCooldown: 10 * time.Second,
 		UpstreamMaxRetryAfter: 5 * time.Second,
 	}
 }
 
+// httpDefaults mirrors the kong defaults of HTTP.
+func httpDefaults() HTTP {
+	return HTTP{Listen: ":8080", DrainDelay: 5 * time.Second,
+		ShutdownTimeout: 20 * time.Second, MaxBodyBytes: 1 << 20}
+}
+
+// resolveBoth resolves c and h as serve does.
+func resolveBoth(c Config, h HTTP, lookup func(string) (string, bool)) (*Settings, error) {
+	s, err := c.Resolve(lookup)
+	if err != nil {
+		return nil, err
+	}
+	return s, h.Resolve(s)
+}
+
 func noEnv(string) (string, bool) { return "", false }
 
 func TestResolveDefaults(t *testing.T) {
-	c := defaults()
-	s, err := c.Resolve(noEnv)
+	s, err := resolveBoth(defaults(), httpDefaults(), noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +84,11 @@ func TestResolveNetworks(t *testing.T) {
 
 func TestResolveErrors(t *testing.T) {
 	cases := []struct {
-		name    string
-		mutate  func(*Config)
-		env     map[string]string
-		wantVar string
+		name       string
+		mutate     func(*Config)
+		mutateHTTP func(*HTTP)
+		env        map[string]string
+		wantVar    string
 		// wantNot must not appear: secrets stay out of error lines.
 		wantNot string
 	}{
@@ -88,9 +103,9 @@ func TestResolveErrors(t *testing.T) {
 		{name: "header for unknown network",
 			mutate:  func(c *Config) { c.RPCHeaders = "moon:x=SECRET" },
 			wantVar: "SOLANA_MCP_RPC_HEADERS", wantNot: "SECRET"},
-		{name: "port out of range", mutate: func(c *Config) { c.Port = "0" }, wantVar: "PORT"},
+		{name: "port out of range", mutateHTTP: func(h *HTTP) { h.Port = "0" }, wantVar: "PORT"},
 		{name: "bad RUST_LOG", env: map[string]string{"RUST_LOG": "chatty"}, wantVar: "RUST_LOG"},
-		{name: "short token", mutate: func(c *Config) { c.AuthTokens = "SECRET" },
+		{name: "short token", mutateHTTP: func(h *HTTP) { h.AuthTokens = "SECRET" },
 			wantVar: "SOLANA_MCP_AUTH_TOKENS", wantNot: "SECRET"},
 		{name: "empty toolsets", mutate: func(c *Config) { c.Toolsets = " , " },
 			wantVar: "SOLANA_MCP_TOOLSETS"},
@@ -99,19 +114,32 @@ func TestResolveErrors(t *testing.T) {
 		{name: "URL port out of range",
 			mutate:  func(c *Config) { c.RPCURL = "http://127.0.0.1:99999/" },
 			wantVar: "SOLANA_RPC_URL"},
-		{name: "token list without tokens", mutate: func(c *Config) { c.AuthTokens = " , " },
+		{name: "token list without tokens", mutateHTTP: func(h *HTTP) { h.AuthTokens = " , " },
 			wantVar: "SOLANA_MCP_AUTH_TOKENS"},
+		{name: "network entry without name hides its URL",
+			mutate:  func(c *Config) { c.Networks = "https://rpc.example/v0/SECRETKEY" },
+			wantVar: "SOLANA_MCP_NETWORKS", wantNot: "SECRET"},
+		{name: "bad name before a URL with a key",
+			mutate:  func(c *Config) { c.Networks = "devnet:https://h/v2/SECRET=x" },
+			wantVar: "SOLANA_MCP_NETWORKS", wantNot: "SECRET"},
+		{name: "NaN rps", mutate: func(c *Config) { c.UpstreamRPS = math.NaN() },
+			wantVar: "SOLANA_MCP_UPSTREAM_RPS"},
+		{name: "unknown toolset beside all", mutate: func(c *Config) { c.Toolsets = "all,bogus" },
+			wantVar: "SOLANA_MCP_TOOLSETS"},
 		{name: "flag is named too", mutate: func(c *Config) { c.Commitment = "max" },
 			wantVar: "(flag --commitment)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := defaults()
+			cfg, h := defaults(), httpDefaults()
 			if c.mutate != nil {
 				c.mutate(&cfg)
 			}
+			if c.mutateHTTP != nil {
+				c.mutateHTTP(&h)
+			}
 			lookup := func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }
-			_, err := cfg.Resolve(lookup)
+			_, err := resolveBoth(cfg, h, lookup)
 			if err == nil {
 				t.Fatal("Resolve succeeded, want an error")
 			}
@@ -126,10 +154,10 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestPortOverridesListen(t *testing.T) {
-	c := defaults()
-	c.Listen = "127.0.0.1:8080"
-	c.Port = "9999"
-	s, err := c.Resolve(noEnv)
+	h := httpDefaults()
+	h.Listen = "127.0.0.1:8080"
+	h.Port = "9999"
+	s, err := resolveBoth(defaults(), h, noEnv)
 	if err != nil || s.ListenAddr != "127.0.0.1:9999" {
 		t.Fatalf("ListenAddr = %v, %v; want 127.0.0.1:9999", s, err)
 	}

@@ -33,7 +33,7 @@ type RouterOptions struct {
 	Metrics *metrics.Metrics
 	// Ready reports readiness for /ready; it turns false when draining starts.
 	Ready *atomic.Bool
-	// Logger logs rejected requests at debug.
+	// Logger receives mcp-go's transport log.
 	Logger *slog.Logger
 	// MaxBodyBytes caps a request body (413 above it).
 	MaxBodyBytes int64

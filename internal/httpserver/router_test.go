@@ -1,13 +1,16 @@
 package httpserver
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/solana-mcp/solana-mcp-server/internal/metrics"
@@ -76,10 +79,6 @@ func TestRoutes(t *testing.T) {
 		{name: "body too large", method: "POST", path: "/mcp",
 			body: `{"x":"` + strings.Repeat("a", 5000) + `"}`, wantStatus: 413,
 			wantBody: "SOLANA_MCP_MAX_BODY_BYTES"},
-		{name: "cancel notification is acknowledged, not forwarded", method: "POST",
-			path: "/mcp",
-			body: `{"jsonrpc":"2.0","method":"notifications/cancelled",` +
-				`"params":{"requestId":1}}`, wantStatus: 202},
 		{name: "foreign origin is refused", method: "POST", path: "/mcp", body: initialize,
 			header: map[string]string{"Origin": "https://evil.example"}, wantStatus: 403,
 			wantBody: "not allowed"},
@@ -117,6 +116,52 @@ func TestRoutes(t *testing.T) {
 				t.Errorf("a session id was issued: %q", rec.Header().Get("Mcp-Session-Id"))
 			}
 		})
+	}
+}
+
+// TestCancelNotificationIsNotForwarded: in mcp-go's stateless mode one client's
+// notifications/cancelled would abort another client's call with the same id, so the
+// router answers it itself. Client A's slow call with id 1 must survive client B's
+// cancel of id 1.
+func TestCancelNotificationIsNotForwarded(t *testing.T) {
+	mcpServer := server.NewMCPServer("test", "v0", server.WithToolCapabilities(false))
+	mcpServer.AddTool(mcp.NewTool("slow"),
+		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			select {
+			case <-time.After(500 * time.Millisecond):
+				return mcp.NewToolResultText("done"), nil
+			case <-ctx.Done():
+				return mcp.NewToolResultError("cancelled"), nil
+			}
+		})
+	h, _ := newTestRouter(t, func(o *RouterOptions) { o.MCP = mcpServer })
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	post := func(body string) (int, string) {
+		req, _ := http.NewRequest("POST", srv.URL+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	answer := make(chan string, 1)
+	go func() {
+		_, body := post(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow"}}`)
+		answer <- body
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if code, _ := post(`{"jsonrpc":"2.0","method":"notifications/cancelled",` +
+		`"params":{"requestId":1}}`); code != 202 {
+		t.Fatalf("cancel notification = %d, want 202", code)
+	}
+	if body := <-answer; !strings.Contains(body, "done") {
+		t.Fatalf("client A's call = %s; another client's cancel must not reach it", body)
 	}
 }
 

@@ -50,8 +50,6 @@ type Server struct {
 	log             *slog.Logger
 	drainDelay      time.Duration
 	shutdownTimeout time.Duration
-	// draining makes every response carry "Connection: close".
-	draining *atomic.Bool
 	// stopCalls cuts in-flight tool calls short, with errclass.ErrShuttingDown as cause.
 	stopCalls context.CancelCauseFunc
 }
@@ -72,14 +70,14 @@ type Config struct {
 
 // New builds a server; Ready is set true by Run once it listens.
 func New(c Config) *Server {
-	draining := &atomic.Bool{}
+	ready := c.Ready
 	next := c.Handler
 	// While draining, each response closes its connection, so a proxy's pool of
 	// keep-alive connections to this replica empties one answered request at a time.
 	// (http.Server.SetKeepAlivesEnabled(false) would instead close idle connections at
 	// once, racing a proxy that is just sending a request on one: a dropped call.)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if draining.Load() {
+		if !ready.Load() { // draining (no request arrives before Run sets it)
 			w.Header().Set("Connection", "close")
 		}
 		next.ServeHTTP(w, r)
@@ -89,7 +87,6 @@ func New(c Config) *Server {
 		stopCalls = func(error) {}
 	}
 	return &Server{
-		draining:  draining,
 		stopCalls: stopCalls,
 		http: &http.Server{
 			Handler:           handler,
@@ -129,7 +126,6 @@ func (s *Server) Run(ln net.Listener, signals <-chan os.Signal) error {
 	}
 
 	s.ready.Store(false)
-	s.draining.Store(true)
 	s.log.Info("draining: readiness is now 503, still serving",
 		"signal", sig.String(), "drain_delay", s.drainDelay.String())
 

@@ -36,7 +36,8 @@ type Options struct {
 	Upstream *upstream.Client
 	// Metrics counts the calls.
 	Metrics *metrics.Metrics
-	// Logger logs failed calls at warn and successful ones at debug.
+	// Logger logs failed upstream calls at warn; rejected arguments, calls whose client
+	// left, and successes at debug.
 	Logger *slog.Logger
 	// Commitment and MaxTxVersion are the parameter defaults (see tools.Options).
 	Commitment   string
@@ -128,9 +129,11 @@ func (h *handler) handle(ctx context.Context,
 		}
 	}()
 
-	call, err := h.method.Prepare(rawArguments(req), h.toolOpts)
+	raw := rawArguments(req)
+	call, err := h.method.Prepare(raw, h.toolOpts)
 	if err != nil {
-		h.opts.Metrics.ToolCall(name, h.toolOpts.Networks[0], errclass.Validation, time.Since(start))
+		network := tools.NetworkOf(raw, h.toolOpts.Networks)
+		h.opts.Metrics.ToolCall(name, network, errclass.Validation, time.Since(start))
 		h.opts.Logger.Debug("tool call rejected", "method", name, "error_type", "validation",
 			"err", err)
 		return mcp.NewToolResultError(err.Error()), nil
@@ -157,10 +160,13 @@ func (h *handler) handle(ctx context.Context,
 		if errors.As(err, &ue) {
 			class = ue.Class
 		}
-		h.opts.Metrics.ToolCall(name, call.Network, class, took)
 		level := slog.LevelWarn
 		if ue != nil && ue.ClientCancelled() {
-			level = slog.LevelDebug // the client left; nothing went wrong here
+			// The client left; nothing went wrong here.
+			h.opts.Metrics.ToolCallAbandoned(name, call.Network, took)
+			level = slog.LevelDebug
+		} else {
+			h.opts.Metrics.ToolCall(name, call.Network, class, took)
 		}
 		h.opts.Logger.Log(ctx, level, "tool call failed", "method", name,
 			"network", call.Network, "error_type", string(class), "duration_ms", ms(took),

@@ -120,6 +120,14 @@ func (m *Metrics) ToolCall(method, network string, class errclass.Class, took ti
 	m.failed.WithLabelValues(method, network, string(class)).Inc()
 }
 
+// ToolCallAbandoned records a tool call whose client went away before the answer: it
+// counts in requests_total and the duration histogram, but neither as a success nor as
+// a failure, so client impatience does not raise the error ratio.
+func (m *Metrics) ToolCallAbandoned(method, network string, took time.Duration) {
+	m.requests.WithLabelValues(method, network).Inc()
+	m.duration.WithLabelValues(method, network).Observe(took.Seconds())
+}
+
 // UpstreamRequest records one HTTP request to an upstream URL; outcome is "ok" or an
 // error class.
 func (m *Metrics) UpstreamRequest(network, upstream, outcome string, took time.Duration) {

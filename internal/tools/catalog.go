@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// Catalog returns every method offered as a tool, write methods included, sorted by
-// group and name. Methods that current nodes removed (getConfirmedBlock,
+// Catalog returns every method offered as a tool, write methods included, grouped by
+// toolset. Methods that current nodes removed (getConfirmedBlock,
 // getRecentBlockhash, getFees, getStakeActivation, ...) are not offered.
 func Catalog() []*Method {
 	var all []*Method

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -85,6 +86,18 @@ func (m *Method) InputSchema(networks []string) json.RawMessage {
 		panic(fmt.Sprintf("tools: schema of %s: %v", m.Name, err)) // static data
 	}
 	return b
+}
+
+// NetworkOf returns the network that raw arguments name, if it is a configured one, else
+// the default network: the label under which a rejected call is counted.
+func NetworkOf(raw json.RawMessage, networks []string) string {
+	var in struct {
+		Network string `json:"network"`
+	}
+	if json.Unmarshal(raw, &in) == nil && slices.Contains(networks, in.Network) {
+		return in.Network
+	}
+	return networks[0]
 }
 
 // Prepare checks raw arguments (a JSON object, or empty) and builds the call. Errors

@@ -130,17 +130,24 @@ func (b Base58) maxLen() int {
 	return 44
 }
 
+// what names the expected value in error messages.
+func (b Base58) what() string {
+	switch b.kind {
+	case kindSignature:
+		return "a base58 signature of 64 bytes"
+	case kindHash:
+		return "a base58 hash of 32 bytes"
+	}
+	return "a base58 public key of 32 bytes"
+}
+
 // Check implements [Type].
 func (b Base58) Check(raw json.RawMessage) (json.RawMessage, error) {
 	s, err := decodeString(raw)
 	if err != nil {
 		return nil, err
 	}
-	what := map[base58Kind]string{
-		kindPubkey:    "a base58 public key of 32 bytes",
-		kindSignature: "a base58 signature of 64 bytes",
-		kindHash:      "a base58 hash of 32 bytes",
-	}[b.kind]
+	what := b.what()
 	if s == "" {
 		return nil, fmt.Errorf("expected %s, got an empty string", what)
 	}
@@ -477,7 +484,7 @@ func (l List) Check(raw json.RawMessage) (json.RawMessage, error) {
 // is reported instead of silently dropped.
 type Object struct {
 	Fields []Field
-	// Check, when set, validates combinations of the checked members.
+	// Combine, when set, validates combinations of the checked members.
 	Combine func(members map[string]json.RawMessage) error
 }
 

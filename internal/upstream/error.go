@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
+	"net/url"
 	"syscall"
 	"time"
 
@@ -45,8 +45,11 @@ type Error struct {
 	shutdown bool
 	// cancelled marks a call its client gave up on.
 	cancelled bool
-	// setAside marks a call refused at once because the URL's breaker is open.
-	setAside bool
+	// setAsideAfter, when set, marks a call refused at once because the URL's breaker
+	// is open; it is (a copy of) the failure that last counted against the URL.
+	setAsideAfter *Error
+	// cooldown is how long a set-aside URL stays aside at most.
+	cooldown time.Duration
 
 	cause error
 }
@@ -55,64 +58,66 @@ type Error struct {
 func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) Error() string {
-	if e.setAside {
-		return fmt.Sprintf("upstream on %s (%s) %s; retrying later may help\n%s",
-			e.Network, e.Upstream, e.Detail, e.Hint)
-	}
-	var b strings.Builder
-	where := e.Network
-	if e.Upstream != "" {
-		where = fmt.Sprintf("%s (%s)", e.Network, e.Upstream)
-	}
-
-	switch e.Class {
-	case errclass.RPC:
-		fmt.Fprintf(&b, "RPC error %d: %s", e.RPCCode, e.RPCMessage)
-		if len(e.RPCData) > 0 && string(e.RPCData) != "null" {
-			fmt.Fprintf(&b, "\ndata: %s", e.RPCData)
-		}
-	case errclass.RateLimited:
-		switch {
-		case e.HTTPStatus != 0:
-			fmt.Fprintf(&b, "upstream rate limited (HTTP %d) on %s", e.HTTPStatus, where)
-		case e.RPCCode != 0:
-			fmt.Fprintf(&b, "upstream rate limited (RPC error %d: %s) on %s", e.RPCCode,
-				e.RPCMessage, where)
-		default:
-			fmt.Fprintf(&b, "too many calls for %s: this server's SOLANA_MCP_UPSTREAM_RPS "+
-				"limit has no slot left within the call's deadline", where)
-		}
-		if e.RetryAfter > 0 {
-			fmt.Fprintf(&b, "; retry after %s", e.RetryAfter.Round(time.Second))
-		} else {
-			b.WriteString("; retry later")
-		}
-	case errclass.Timeout:
-		fmt.Fprintf(&b, "upstream call on %s timed out", where)
-		if e.Detail != "" {
-			fmt.Fprintf(&b, " (%s)", e.Detail)
-		}
-		b.WriteString("; retrying later may help")
-	case errclass.Network:
-		fmt.Fprintf(&b, "cannot reach upstream on %s: %s; retrying later may help", where, e.Detail)
-	case errclass.Auth:
-		fmt.Fprintf(&b, "upstream on %s refused the request (HTTP %d); "+
-			"check the provider API key in the server's configuration", where, e.HTTPStatus)
-	default:
-		if e.shutdown {
-			b.WriteString(e.Detail)
-		} else {
-			fmt.Fprintf(&b, "upstream on %s: %s", where, e.Detail)
-		}
-	}
-	msg := b.String()
-	if e.maybeApplied {
-		msg = strings.ReplaceAll(msg, "; retrying later may help", "")
-	}
+	msg := e.describe()
 	if e.Hint != "" {
 		msg += "\n" + e.Hint
 	}
 	return msg
+}
+
+// describe says what happened and, where it applies, whether retrying may help.
+func (e *Error) describe() string {
+	where := e.Network
+	if e.Upstream != "" {
+		where = fmt.Sprintf("%s (%s)", e.Network, e.Upstream)
+	}
+	// A write that a node may have taken gets no advice to retry: it could act twice.
+	advice := ""
+	if e.Retryable() && !e.maybeApplied {
+		advice = "; retrying later may help"
+	}
+
+	switch {
+	case e.setAsideAfter != nil:
+		return fmt.Sprintf("upstream on %s set aside for up to %s after repeated failures; "+
+			"retrying later may help\nlast failure: %s", where, e.cooldown,
+			e.setAsideAfter.describe())
+	case e.shutdown:
+		return e.Detail
+	}
+
+	switch e.Class {
+	case errclass.RPC:
+		msg := fmt.Sprintf("RPC error %d: %s", e.RPCCode, e.RPCMessage)
+		if len(e.RPCData) > 0 && string(e.RPCData) != "null" {
+			msg += fmt.Sprintf("\ndata: %s", e.RPCData)
+		}
+		return msg
+	case errclass.RateLimited:
+		var msg string
+		switch {
+		case e.HTTPStatus != 0:
+			msg = fmt.Sprintf("upstream rate limited (HTTP %d) on %s", e.HTTPStatus, where)
+		case e.RPCCode != 0:
+			msg = fmt.Sprintf("upstream rate limited (RPC error %d: %s) on %s", e.RPCCode,
+				e.RPCMessage, where)
+		default:
+			msg = fmt.Sprintf("too many calls for %s: this server's SOLANA_MCP_UPSTREAM_RPS "+
+				"limit has no slot left within the call's deadline", where)
+		}
+		if e.RetryAfter > 0 {
+			return msg + fmt.Sprintf("; retry after %s", e.RetryAfter.Round(time.Second))
+		}
+		return msg + "; retry later"
+	case errclass.Timeout:
+		return fmt.Sprintf("upstream call on %s timed out (%s)%s", where, e.Detail, advice)
+	case errclass.Network:
+		return fmt.Sprintf("cannot reach upstream on %s: %s%s", where, e.Detail, advice)
+	case errclass.Auth:
+		return fmt.Sprintf("upstream on %s refused the request (HTTP %d); "+
+			"check the provider API key in the server's configuration", where, e.HTTPStatus)
+	}
+	return fmt.Sprintf("upstream on %s: %s%s", where, e.Detail, advice)
 }
 
 // ClientCancelled reports whether the call ended because its client went away.
@@ -125,6 +130,9 @@ func (e *Error) Retryable() bool {
 	}
 	switch e.Class {
 	case errclass.RateLimited, errclass.Network, errclass.Timeout:
+		return true
+	case errclass.Auth:
+		// Another URL may hold a valid key; Call gives it no further rounds.
 		return true
 	case errclass.Upstream:
 		// Another node may answer a garbled body or a 5xx; a 4xx or an oversized
@@ -149,7 +157,7 @@ func (e *Error) unhealthy() bool {
 		return e.RPCCode == -32005 && !e.final // node behind or unhealthy
 	case errclass.Upstream:
 		return e.Retryable()
-	case errclass.RateLimited, errclass.Network, errclass.Timeout:
+	case errclass.RateLimited, errclass.Network, errclass.Timeout, errclass.Auth:
 		return true
 	}
 	return false
@@ -174,7 +182,7 @@ func retryableRPCCode(code int) bool {
 // transportError classes an error from sending the request or reading the response.
 // ctx is the call's context: its deadline turns a broken read into a timeout.
 func transportError(ctx context.Context, err error) *Error {
-	e := &Error{Class: errclass.Network, cause: err}
+	e := &Error{Class: errclass.Network, cause: innermost(err)}
 	var netErr net.Error
 	var dnsErr *net.DNSError
 	switch {
@@ -208,6 +216,23 @@ func transportError(ctx context.Context, err error) *Error {
 		e.Detail = "network error"
 	}
 	return e
+}
+
+// innermost strips the wrappers that quote the request URL (solana-go's "rpc call m()
+// on URL" and net/http's *url.Error), which may hold an API key, so that neither
+// Error nor Unwrap can reveal it.
+func innermost(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // mayHaveReachedNode reports whether a failed request may have been received by the

@@ -85,18 +85,16 @@ type endpoint struct {
 	lastFailure atomic.Pointer[Error]
 }
 
-// setAsideError describes a call refused because the URL's breaker is open: it keeps
-// the class and text of the failure that set the URL aside.
+// setAsideError describes a call refused because the URL's breaker is open, with the
+// failure that last counted against the URL.
 func (ep *endpoint) setAsideError(network string, cooldown time.Duration, cause error) *Error {
-	e := &Error{Class: errclass.Upstream, Network: network, Upstream: ep.label, cause: cause}
-	reason := "repeated failures"
+	e := &Error{Class: errclass.Upstream, Network: network, Upstream: ep.label,
+		cooldown: cooldown, cause: cause, setAsideAfter: &Error{Class: errclass.Upstream,
+			Network: network, Upstream: ep.label, Detail: "repeated failures"}}
 	if last := ep.lastFailure.Load(); last != nil {
 		e.Class, e.HTTPStatus, e.RetryAfter = last.Class, last.HTTPStatus, last.RetryAfter
-		reason = strings.ReplaceAll(last.Error(), "; retrying later may help", "")
+		e.setAsideAfter = last
 	}
-	e.Detail = fmt.Sprintf("set aside for up to %s after repeated failures", cooldown)
-	e.Hint = "last failure: " + reason
-	e.setAside = true
 	return e
 }
 
@@ -253,9 +251,7 @@ func (n *Network) Call(ctx context.Context, method string, params []json.RawMess
 		}
 	}
 
-	bo := backoff.NewExponentialBackOff()
-	bo.InitialInterval = 100 * time.Millisecond
-	bo.MaxInterval = 2 * time.Second
+	var bo *backoff.ExponentialBackOff // made on the first retry only
 
 	rounds := 1
 	if !write {
@@ -268,10 +264,15 @@ func (n *Network) Call(ctx context.Context, method string, params []json.RawMess
 			return res, nil
 		}
 		last = err
-		if final || round == rounds-1 {
-			break
+		if final || round == rounds-1 || err.Class == errclass.Auth {
+			break // an API key refused now is refused on the next round too
 		}
 
+		if bo == nil {
+			bo = backoff.NewExponentialBackOff()
+			bo.InitialInterval = 100 * time.Millisecond
+			bo.MaxInterval = 2 * time.Second
+		}
 		wait := bo.NextBackOff()
 		if err.Class == errclass.RateLimited && err.RetryAfter > 0 {
 			if err.RetryAfter > n.opts.MaxRetryAfter {
@@ -300,6 +301,13 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 	write := kind == Write
 	var last *Error
 	for i, ep := range n.endpoints {
+		if ep.breaker.State() == gobreaker.StateOpen {
+			// Set aside: spend no rate-limit slot on it.
+			if last == nil {
+				last = ep.setAsideError(n.name, n.opts.Cooldown, gobreaker.ErrOpenState)
+			}
+			continue
+		}
 		if err := n.waitForSlot(ctx, ep); err != nil {
 			// Throttled here, not by the node: no request was sent, nothing to trip.
 			last = err
@@ -330,7 +338,8 @@ func (n *Network) round(ctx context.Context, method string, args []any,
 			continue
 		}
 		if ue.unhealthy() {
-			ep.lastFailure.Store(ue)
+			saved := *ue // a copy: ue may still gain write advice below
+			ep.lastFailure.Store(&saved)
 		}
 		last = ue
 		if ctx.Err() != nil {
@@ -434,11 +443,14 @@ type envelope struct {
 // decode reads and classes one HTTP response.
 func (n *Network) decode(ctx context.Context, resp *http.Response) (json.RawMessage, *Error) {
 	retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"))
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return nil, &Error{Class: errclass.RateLimited, HTTPStatus: resp.StatusCode,
-			RetryAfter: retryAfter}
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusUnauthorized, http.StatusForbidden:
+		// Read a little of the body so the connection can be reused for the next try.
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return nil, &Error{Class: errclass.RateLimited, HTTPStatus: resp.StatusCode,
+				RetryAfter: retryAfter}
+		}
 		return nil, &Error{Class: errclass.Auth, HTTPStatus: resp.StatusCode}
 	}
 
@@ -448,25 +460,24 @@ func (n *Network) decode(ctx context.Context, resp *http.Response) (json.RawMess
 		return nil, transportError(ctx, err)
 	}
 	if int64(len(body)) > limit {
-		// Count the rest so the caller learns the real size; the deadline bounds this.
-		rest, err := io.Copy(io.Discard, resp.Body)
-		if err != nil {
-			return nil, transportError(ctx, err)
+		// Stop reading at once: counting the rest could take until the deadline.
+		size := fmt.Sprintf("more than %d bytes", limit)
+		if resp.ContentLength > 0 {
+			size = fmt.Sprintf("%d bytes", resp.ContentLength)
 		}
 		return nil, &Error{Class: errclass.Upstream, cause: ErrResultTooLarge,
-			Detail: fmt.Sprintf("result too large: %d bytes, over the limit of %d bytes",
-				int64(len(body))+rest, limit)}
+			Detail: fmt.Sprintf("result too large: %s, over the limit of %d bytes", size, limit)}
 	}
 
 	var env envelope
 	decodeErr := json.Unmarshal(body, &env)
 	if resp.StatusCode != http.StatusOK && (decodeErr != nil || env.Error == nil) {
 		return nil, &Error{Class: errclass.Upstream, HTTPStatus: resp.StatusCode,
-			Detail: fmt.Sprintf("answered HTTP %d%s", resp.StatusCode, retryHint(resp.StatusCode))}
+			Detail: fmt.Sprintf("answered HTTP %d", resp.StatusCode)}
 	}
 	if decodeErr != nil || (env.Error == nil && env.Result == nil) {
 		return nil, &Error{Class: errclass.Upstream, HTTPStatus: resp.StatusCode,
-			Detail: "answered with a body that is not a JSON-RPC response; retrying later may help"}
+			Detail: "answered with a body that is not a JSON-RPC response"}
 	}
 	if env.Error != nil {
 		code, err := strconv.Atoi(env.Error.Code.String())
@@ -494,13 +505,6 @@ func (e *Error) withHint() *Error {
 			"to the version the node names"
 	}
 	return e
-}
-
-func retryHint(status int) string {
-	if status >= 500 {
-		return "; retrying later may help"
-	}
-	return ""
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; zero when absent or unreadable.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -548,4 +551,102 @@ func TestProbeErrorIsTheAnswer(t *testing.T) {
 		t.Fatalf("first got %d, second %d; want every probe on the first URL only",
 			first.Count("getHealth"), second.Count("getHealth"))
 	}
+}
+
+func TestAuthRefusalFailsOverOnce(t *testing.T) {
+	first, second := node(t), node(t)
+	first.SetFault(rpcfake.AnyMethod, &rpcfake.Fault{Status: 401})
+	n, _ := newNetwork(t, Options{Retries: 2}, first.URL(), second.URL())
+	if res, err := callSlot(t, n, 5*time.Second); err != nil || string(res) != "1234" {
+		t.Fatalf("res=%s err=%v; want the second URL's answer", res, err)
+	}
+
+	only := node(t)
+	only.SetFault(rpcfake.AnyMethod, &rpcfake.Fault{Status: 403})
+	n, _ = newNetwork(t, Options{Retries: 2}, only.URL())
+	_, err := callSlot(t, n, 5*time.Second)
+	if err == nil || err.Class != errclass.Auth || !strings.Contains(err.Error(), "API key") {
+		t.Fatalf("err = %v, want auth naming the API key", err)
+	}
+	if only.Count("getSlot") != 1 {
+		t.Errorf("refused key tried %d times, want 1 (no extra rounds)", only.Count("getSlot"))
+	}
+}
+
+func TestOversizedResultStopsReadingAtOnce(t *testing.T) {
+	// A body larger than the limit that never ends: the call must not wait for it.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":"` + strings.Repeat("a", 4096)))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	defer srv.CloseClientConnections()
+	n, _ := newNetwork(t, Options{MaxResultBytes: 1024}, srv.URL)
+
+	start := time.Now()
+	_, err := callSlot(t, n, 5*time.Second)
+	if err == nil || !errors.Is(err, ErrResultTooLarge) ||
+		!strings.Contains(err.Error(), "more than 1024 bytes") {
+		t.Fatalf("err = %v, want too large, more than 1024 bytes", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("took %s; the rest of the body must not be awaited", time.Since(start))
+	}
+}
+
+func TestUnwrapChainHoldsNoSecret(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/v2/SECRETPATHKEY?api-key=SECRETQUERYKEY"
+	_ = ln.Close()
+	n, _ := newNetwork(t, Options{}, refused)
+
+	_, uerr := callSlot(t, n, 5*time.Second)
+	if uerr == nil {
+		t.Fatal("want an error")
+	}
+	for e := error(uerr); e != nil; e = errors.Unwrap(e) {
+		if strings.Contains(e.Error(), "SECRET") || strings.Contains(fmt.Sprintf("%+v", e), "SECRET") {
+			t.Fatalf("error chain leaks the key at %T: %v", e, e)
+		}
+	}
+}
+
+// TestSetAsideUnderConcurrentWrites runs failing writes and reads at once (under -race
+// in `make test`): the failure kept for set-aside messages is a copy, never the write's
+// own error, so reads neither race with it nor inherit its transaction advice.
+func TestSetAsideUnderConcurrentWrites(t *testing.T) {
+	s := node(t)
+	s.SetFault(rpcfake.AnyMethod, &rpcfake.Fault{Status: 500})
+	n, _ := newNetwork(t, Options{Cooldown: time.Minute}, s.URL())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			kind, method := Read, "getSlot"
+			if i%2 == 0 {
+				kind, method = Write, "sendTransaction"
+			}
+			for j := 0; j < 5; j++ {
+				_, err := n.Call(ctx, method, nil, kind)
+				if err == nil {
+					t.Error("want an error")
+					return
+				}
+				msg := err.Error()
+				if kind == Read && strings.Contains(msg, "getSignatureStatuses") {
+					t.Errorf("a read got the transaction advice: %s", msg)
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
 }

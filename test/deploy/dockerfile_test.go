@@ -87,6 +87,7 @@ func TestDockerfile(t *testing.T) {
 			"./cmd/solana-mcp-server",
 			"-X " + buildinfoPkg + ".Version=${VERSION}",
 			"-X " + buildinfoPkg + ".Commit=${COMMIT}",
+			"-X " + buildinfoPkg + ".Date=${DATE}",
 		} {
 			if !strings.Contains(s, want) {
 				t.Errorf("build stage lacks %q", want)
@@ -188,7 +189,7 @@ func TestBuildinfoVariables(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"Version", "Commit"} {
+	for _, want := range []string{"Version", "Commit", "Date"} {
 		if !vars[want] {
 			t.Errorf("%s has no package variable %s for -ldflags -X", buildinfoPkg, want)
 		}

@@ -22,5 +22,7 @@ func TestNewestProtocol(t *testing.T) {
 	if got := text(t, callTool(t, ctx, cs, "getSlot", `{}`)); got != "18446744073709551615" {
 		t.Fatalf("getSlot = %s", got)
 	}
-	t.Logf("negotiated %s", cs.InitializeResult().ProtocolVersion)
+	if got := cs.InitializeResult().ProtocolVersion; got != "2026-07-28" {
+		t.Errorf("negotiated %s, want the stateless 2026-07-28 revision", got)
+	}
 }
