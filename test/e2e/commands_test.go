@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -83,12 +84,20 @@ func TestNetworkArgument(t *testing.T) {
 	if got := text(t, callTool(t, ctx, cs, "getSlot", `{}`)); got != "111" {
 		t.Errorf("default getSlot = %s, want 111", got)
 	}
+	// A rejected call that names a network is counted under that network.
+	if res := callTool(t, ctx, cs, "getSlot", `{"network":"devnet","commitment":"max"}`); !res.IsError {
+		t.Fatal("bad commitment accepted")
+	}
 	fams := scrape(t, srv.base)
 	for _, n := range []string{"mainnet", "devnet"} {
 		labels := map[string]string{"method": "getSlot", "network": n}
-		if got := counter(fams, "solana_mcp_rpc_requests_total", labels); got != 1 {
-			t.Errorf("requests_total{network=%s} = %v, want 1", n, got)
+		if got := counter(fams, "solana_mcp_rpc_requests_successful_total", labels); got != 1 {
+			t.Errorf("requests_successful_total{network=%s} = %v, want 1", n, got)
 		}
+	}
+	failed := map[string]string{"method": "getSlot", "network": "devnet", "error_type": "validation"}
+	if got := counter(fams, "solana_mcp_rpc_requests_failed_total", failed); got != 1 {
+		t.Errorf("failed_total{network=devnet,validation} = %v, want 1", got)
 	}
 }
 
@@ -165,5 +174,38 @@ func TestStdioPipedInput(t *testing.T) {
 	}
 	if !answered {
 		t.Fatalf("getSlot was not answered with 4242; stdout:\n%s", out)
+	}
+}
+
+// TestAbandonedCallsAreNotFailures: a client that hangs up before the answer is counted
+// in requests_total, but not as a failure that would raise the error ratio.
+func TestAbandonedCallsAreNotFailures(t *testing.T) {
+	node := rpcfake.New()
+	defer node.Close()
+	node.SetFault("getSlot", &rpcfake.Fault{Hang: true})
+	srv := start(t, "SOLANA_RPC_URL="+node.URL())
+
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest("POST", srv.base+"/mcp", strings.NewReader(
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getSlot","arguments":{}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the call answered; the node was meant to hang")
+	}
+
+	labels := map[string]string{"method": "getSlot", "network": "mainnet"}
+	waitFor(t, 5*time.Second, func() bool {
+		return counter(scrape(t, srv.base), "solana_mcp_rpc_requests_total", labels) == 1
+	})
+	fams := scrape(t, srv.base)
+	if fam, ok := fams["solana_mcp_rpc_requests_failed_total"]; ok && len(fam.GetMetric()) > 0 {
+		t.Errorf("an abandoned call was counted as failed: %v", fam.GetMetric())
+	}
+	if got := counter(fams, "solana_mcp_upstream_requests_total", map[string]string{
+		"network": "mainnet", "upstream": strings.TrimSuffix(node.URL(), "/"),
+		"outcome": "cancelled"}); got != 1 {
+		t.Errorf("upstream_requests_total{outcome=cancelled} = %v, want 1", got)
 	}
 }
