@@ -21,6 +21,7 @@ import (
 	"github.com/solana-mcp/solana-mcp-server/internal/mcpserver"
 	"github.com/solana-mcp/solana-mcp-server/internal/metrics"
 	"github.com/solana-mcp/solana-mcp-server/internal/upstream"
+	"github.com/solana-mcp/solana-mcp-server/pkg/rpcfake"
 )
 
 // goldenPath holds tools/list of the full catalog; UPDATE_GOLDEN=1 rewrites it.
@@ -136,21 +137,21 @@ func toolName(tool any) string {
 // changedTools names the tools that differ between two tools/list documents.
 func changedTools(t *testing.T, got, want []byte) []string {
 	t.Helper()
-	index := func(doc []byte) map[string]string {
+	index := func(doc []byte) map[string]json.RawMessage {
 		var tools []json.RawMessage
 		_ = json.Unmarshal(doc, &tools)
-		out := map[string]string{}
+		out := map[string]json.RawMessage{}
 		for _, raw := range tools {
 			var v any
 			_ = json.Unmarshal(raw, &v)
-			out[toolName(v)] = canonical(raw)
+			out[toolName(v)] = raw
 		}
 		return out
 	}
 	g, w := index(got), index(want)
 	var changed []string
 	for name, doc := range g {
-		if w[name] != doc {
+		if !rpcfake.SameJSON(w[name], doc) {
 			changed = append(changed, name)
 		}
 	}

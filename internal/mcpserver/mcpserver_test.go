@@ -219,35 +219,9 @@ func (r *recorder) last() []byte {
 // fixtures loads the shared Solana fixtures.
 func fixtures(t *testing.T) map[string]rpcfake.Fixture {
 	t.Helper()
-	dir, err := rpcfake.FixturesDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := rpcfake.LoadFixtures(dir)
+	fx, err := rpcfake.LoadSharedFixtures()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fx
-}
-
-// sameJSON reports whether a and b hold the same JSON value, numbers compared by
-// their digits.
-func sameJSON(a, b []byte) bool {
-	ca, cb := canonical(a), canonical(b)
-	return ca != "" && ca == cb
-}
-
-// canonical re-encodes JSON with sorted keys and numbers as their digits.
-func canonical(b []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return ""
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(out)
 }

@@ -578,7 +578,7 @@ func TestEveryTool(t *testing.T) {
 						tc.tool, args, got, result)
 				}
 				got, want := e.lastStructured(t), `{"result":`+string(result)+`}`
-				if !sameJSON(got, []byte(want)) {
+				if !rpcfake.SameJSON(got, []byte(want)) {
 					t.Fatalf("%s(%.200s) structuredContent = %.300s, want %.300s", tc.tool, args,
 						got, want)
 				}
@@ -641,7 +641,7 @@ func checkForwarded(t *testing.T, e *env, tool, args, wantParams string) {
 	switch {
 	case wantParams == "" && len(reqs[0].Params) != 0:
 		t.Errorf("%s(%.200s): node received params %s, want none", tool, args, reqs[0].Params)
-	case wantParams != "" && !sameJSON(reqs[0].Params, []byte(wantParams)):
+	case wantParams != "" && !rpcfake.SameJSON(reqs[0].Params, []byte(wantParams)):
 		t.Errorf("%s(%.200s): node received params\n%.600s\nwant\n%.600s", tool, args,
 			reqs[0].Params, wantParams)
 	}

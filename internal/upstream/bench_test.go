@@ -20,11 +20,7 @@ import (
 
 func benchNode(b *testing.B) (*rpcfake.Server, rpcfake.Fixture) {
 	b.Helper()
-	dir, err := rpcfake.FixturesDir()
-	if err != nil {
-		b.Skip(err)
-	}
-	fx, err := rpcfake.LoadFixtures(dir)
+	fx, err := rpcfake.LoadSharedFixtures()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -108,6 +108,38 @@ func FixturesDir() (string, error) {
 	}
 }
 
+// LoadSharedFixtures loads every fixture of [FixturesDir].
+func LoadSharedFixtures() (map[string]Fixture, error) {
+	dir, err := FixturesDir()
+	if err != nil {
+		return nil, err
+	}
+	return LoadFixtures(dir)
+}
+
+// SameJSON reports whether a and b hold the same JSON value: object members in any
+// order, numbers compared by their digits (never through float64). Invalid JSON is
+// never the same as anything.
+func SameJSON(a, b []byte) bool {
+	ca, cb := canonical(a), canonical(b)
+	return ca != "" && ca == cb
+}
+
+// canonical re-encodes JSON with sorted keys and numbers as their digits; "" if invalid.
+func canonical(b []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return ""
+	}
+	out, err := json.Marshal(v) // json.Number marshals as its digits; maps sort keys
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
 // Fault makes the fake misbehave for a method.
 type Fault struct {
 	// Status, when not zero, is the HTTP status to answer with.

@@ -189,7 +189,7 @@ func TestEndToEnd(t *testing.T) {
 						if len(reqs[0].Params) != 0 {
 							t.Errorf("node received params %s, want none", reqs[0].Params)
 						}
-					} else if !sameJSON(reqs[0].Params, []byte(c.wantParams)) {
+					} else if !rpcfake.SameJSON(reqs[0].Params, []byte(c.wantParams)) {
 						t.Errorf("node received params\n%s\nwant\n%s", reqs[0].Params,
 							c.wantParams)
 					}
@@ -248,7 +248,7 @@ func checkStructured(t *testing.T, res *mcp.CallToolResult, want json.RawMessage
 	if err := json.Unmarshal(raw, &wrapped); err != nil || wrapped.Result == nil {
 		t.Fatalf("structuredContent = %s, want {\"result\": ...}", raw)
 	}
-	if !sameJSON(wrapped.Result, want) {
+	if !rpcfake.SameJSON(wrapped.Result, want) {
 		t.Fatalf("structuredContent.result = %.300s, want %.300s", wrapped.Result, want)
 	}
 }

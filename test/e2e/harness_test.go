@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -269,36 +268,12 @@ func series(fams map[string]*dto.MetricFamily, name string,
 	return out
 }
 
-// fixtures loads the shared fixtures.
+// fixtures loads the shared Solana fixtures.
 func fixtures(t *testing.T) map[string]rpcfake.Fixture {
 	t.Helper()
-	dir, err := rpcfake.FixturesDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := rpcfake.LoadFixtures(dir)
+	fx, err := rpcfake.LoadSharedFixtures()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fx
-}
-
-// sameJSON reports whether a and b hold the same JSON value, numbers compared by
-// their digits.
-func sameJSON(a, b []byte) bool {
-	return canonical(a) == canonical(b) && canonical(a) != ""
-}
-
-func canonical(b []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return ""
-	}
-	out, err := json.Marshal(v) // json.Number marshals as its digits; maps sort keys
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
 }
